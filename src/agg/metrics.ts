@@ -1,0 +1,301 @@
+/**
+ * metric_1m: per (bucket, resource URN, metric, label set) count, sum, avg, min, max, p95 and a
+ * serialized DDSketch, from the MetricPoints of one window. Pure and in-memory; memory grows with the
+ * number of series (capped per metric), never with the number of points.
+ *
+ * Series identity: the resource URN (core/urn `resourceIdentity` of the point's resource attributes,
+ * else of its labels — OpenObserve flattens resource attributes into labels — else
+ * `fallbackResourceUrn`, else the point is rejected `no_identity`), the metric name, and the label set.
+ * By default every label is part of the set except those that identify the resource
+ * (`RESOURCE_IDENTITY_KEYS`, dotted and flattened); `include` / `exclude` change that. Label values
+ * become strings (`1` and `"1"` are one series); the set's key is canonical (sorted keys).
+ *
+ * Cardinality cap: at most `maxSeriesPerMetric` series per metric per window. A point that would open
+ * one more goes to its resource's overflow series, labels `{"__overflow__": "true"}`. Overflow series
+ * are capped too (same number per metric); beyond that points are dropped. Both are counted.
+ */
+import { floorTo } from '../core/windows.js';
+import type { Attrs, MetricPoint } from '../core/records.js';
+import { RejectStats } from '../core/reject-stats.js';
+import { RESOURCE_IDENTITY_KEYS, resourceIdentity } from '../core/urn.js';
+import type { Window } from '../core/window.js';
+import { AggregatorCounters, type Aggregator } from './aggregator.js';
+import { DEFAULT_RELATIVE_ACCURACY, QuantileSketch } from './sketch.js';
+
+export const OVERFLOW_LABELS: Readonly<Record<string, string>> = Object.freeze({ __overflow__: 'true' });
+
+export interface MetricRow {
+  /** Bucket start, epoch ms. */
+  bucket: number;
+  resourceUrn: string;
+  /** Attributes of the resource (first point seen), for dim_resource. */
+  resourceAttrs: Attrs;
+  metric: string;
+  labels: Record<string, string>;
+  count: number;
+  sum: number;
+  avg: number;
+  max: number;
+  min: number;
+  /** From the sketch: within `relativeAccuracy` of the exact value at index ⌊0.95·(n−1)⌋. */
+  p95: number;
+  /** DDSketch protobuf (sketch.ts), mergeable into coarser buckets. */
+  sketch: Uint8Array;
+}
+
+export interface MetricsAggregatorOptions {
+  /** Only points with ts in [from, to) are aggregated; others are rejected `outside_window`. */
+  window: Window;
+  /** @defaultValue 60_000 (1 minute) */
+  bucketMs?: number;
+  /** Labels that identify a series. @defaultValue all except RESOURCE_IDENTITY_KEYS */
+  seriesLabels?: { include?: readonly string[]; exclude?: readonly string[] };
+  /** @defaultValue 10_000 */
+  maxSeriesPerMetric?: number;
+  /** @defaultValue 0.01 */
+  relativeAccuracy?: number;
+  /** URN for points whose resource has no identity; unset → rejected `no_identity`. */
+  fallbackResourceUrn?: string;
+  /** Where rejected points are counted (shared with the source's stats if given). */
+  rejects?: RejectStats;
+}
+
+export interface MetricsStats {
+  points: number;
+  series: number;
+  rows: number;
+  /** Points routed to an overflow series, and points dropped because overflow series were capped too. */
+  overflowPoints: number;
+  droppedPoints: number;
+  overflowByMetric: Record<string, number>;
+  rejected: Record<string, number>;
+}
+
+export interface MetricsOutput {
+  rows: MetricRow[];
+  stats: MetricsStats;
+}
+
+interface Series {
+  bucket: number;
+  urn: string;
+  metric: string;
+  labelKey: string;
+  labels: Record<string, string>;
+  sketch: QuantileSketch;
+}
+
+interface PerMetric {
+  series: number;
+  overflowSeries: number;
+  overflowPoints: number;
+  dropped: number;
+}
+
+interface Identity {
+  urn: string;
+  attrs: Attrs;
+}
+
+const SEP = '\u0000';
+
+export class MetricsAggregator implements Aggregator<MetricPoint, MetricsOutput> {
+  readonly counters: AggregatorCounters;
+  readonly #w: Window;
+  readonly #bucketMs: number;
+  readonly #cap: number;
+  readonly #ra: number;
+  readonly #fallback: string | undefined;
+  readonly #include: ReadonlySet<string> | undefined;
+  readonly #exclude: ReadonlySet<string>;
+  readonly #series = new Map<string, Series>();
+  readonly #perMetric = new Map<string, PerMetric>();
+  readonly #resourceAttrs = new Map<string, Attrs>();
+  readonly #identityCache = new WeakMap<object, Identity | null>();
+  #finished = false;
+
+  constructor(opts: MetricsAggregatorOptions) {
+    this.#w = opts.window;
+    this.#bucketMs = opts.bucketMs ?? 60_000;
+    this.#cap = opts.maxSeriesPerMetric ?? 10_000;
+    this.#ra = opts.relativeAccuracy ?? DEFAULT_RELATIVE_ACCURACY;
+    this.#fallback = opts.fallbackResourceUrn;
+    this.counters = new AggregatorCounters(opts.rejects ?? new RejectStats());
+    if (!(this.#bucketMs > 0)) throw new RangeError(`bucketMs must be positive (got ${this.#bucketMs})`);
+    if (!(this.#cap >= 1)) throw new RangeError(`maxSeriesPerMetric must be ≥ 1 (got ${this.#cap})`);
+    const inc = opts.seriesLabels?.include;
+    this.#include = inc ? new Set(inc) : undefined;
+    const ex = new Set<string>(opts.seriesLabels?.exclude ?? []);
+    if (!inc) {
+      for (const k of RESOURCE_IDENTITY_KEYS) {
+        ex.add(k);
+        ex.add(k.replaceAll('.', '_'));
+      }
+    }
+    this.#exclude = ex;
+  }
+
+  add(p: MetricPoint): void {
+    if (this.#finished) throw new Error('MetricsAggregator: add() after finish()');
+    this.counters.in++;
+    if (typeof p.ts !== 'number' || !Number.isFinite(p.ts)) return this.counters.reject('bad_timestamp');
+    if (typeof p.value !== 'number' || !Number.isFinite(p.value)) return this.counters.reject('nan_value');
+    if (typeof p.name !== 'string' || p.name === '') return this.counters.reject('missing_name');
+    if (p.ts < this.#w.from || p.ts >= this.#w.to) return this.counters.reject('outside_window');
+    const id = this.#identity(p);
+    if (!id) return this.counters.reject('no_identity');
+
+    const bucket = floorTo(p.ts, this.#bucketMs);
+    const keys = this.#seriesKeys(p.labels);
+    const labelKey = canonicalLabelKey(keys, p.labels);
+    const key = bucket + SEP + id.urn + SEP + p.name + SEP + labelKey;
+    let s = this.#series.get(key);
+    if (s === undefined) {
+      const pm = this.#metric(p.name);
+      if (pm.series < this.#cap) {
+        pm.series++;
+        s = this.#open(key, bucket, id, p.name, labelKey, labelsObject(keys, p.labels));
+      } else {
+        pm.overflowPoints++;
+        const okey = bucket + SEP + id.urn + SEP + p.name + SEP + OVERFLOW_KEY;
+        s = this.#series.get(okey);
+        if (s === undefined) {
+          if (pm.overflowSeries >= this.#cap) {
+            pm.dropped++;
+            return;
+          }
+          pm.overflowSeries++;
+          s = this.#open(okey, bucket, id, p.name, OVERFLOW_KEY, { ...OVERFLOW_LABELS });
+        }
+      }
+    }
+    s.sketch.add(p.value);
+  }
+
+  finish(): MetricsOutput {
+    if (this.#finished) throw new Error('MetricsAggregator: finish() called twice');
+    this.#finished = true;
+    const series = [...this.#series.values()].sort(
+      (a, b) => a.bucket - b.bucket || cmp(a.urn, b.urn) || cmp(a.metric, b.metric) || cmp(a.labelKey, b.labelKey),
+    );
+    const rows: MetricRow[] = series.map((s) => ({
+      bucket: s.bucket,
+      resourceUrn: s.urn,
+      resourceAttrs: this.#resourceAttrs.get(s.urn) ?? {},
+      metric: s.metric,
+      labels: s.labels,
+      count: s.sketch.count,
+      sum: s.sketch.sum,
+      avg: s.sketch.sum / s.sketch.count,
+      max: s.sketch.max,
+      min: s.sketch.min,
+      p95: s.sketch.quantile(0.95),
+      sketch: s.sketch.toBytes(),
+    }));
+    this.counters.out = rows.length;
+    let overflowPoints = 0;
+    let droppedPoints = 0;
+    const overflowByMetric: Record<string, number> = {};
+    for (const [m, pm] of [...this.#perMetric.entries()].sort(([a], [b]) => cmp(a, b))) {
+      overflowPoints += pm.overflowPoints;
+      droppedPoints += pm.dropped;
+      if (pm.overflowPoints > 0) overflowByMetric[m] = pm.overflowPoints;
+    }
+    return {
+      rows,
+      stats: {
+        points: this.counters.in,
+        series: this.#series.size,
+        rows: rows.length,
+        overflowPoints,
+        droppedPoints,
+        overflowByMetric,
+        rejected: this.counters.rejects.toJSON(),
+      },
+    };
+  }
+
+  #open(
+    key: string,
+    bucket: number,
+    id: Identity,
+    metric: string,
+    labelKey: string,
+    labels: Record<string, string>,
+  ): Series {
+    const s: Series = {
+      bucket,
+      urn: id.urn,
+      metric,
+      labelKey,
+      labels,
+      sketch: new QuantileSketch({ relativeAccuracy: this.#ra }),
+    };
+    this.#series.set(key, s);
+    if (!this.#resourceAttrs.has(id.urn)) this.#resourceAttrs.set(id.urn, id.attrs);
+    return s;
+  }
+
+  #metric(name: string): PerMetric {
+    let pm = this.#perMetric.get(name);
+    if (pm === undefined) {
+      pm = { series: 0, overflowSeries: 0, overflowPoints: 0, dropped: 0 };
+      this.#perMetric.set(name, pm);
+    }
+    return pm;
+  }
+
+  #identity(p: MetricPoint): Identity | undefined {
+    const attrs = p.resource?.attrs ?? {};
+    const cached = this.#identityCache.get(attrs);
+    if (cached !== undefined) return cached ?? this.#fromLabels(p);
+    const id = resourceIdentity(attrs);
+    const v: Identity | null = id ? { urn: id.urn, attrs } : null;
+    this.#identityCache.set(attrs, v);
+    return v ?? this.#fromLabels(p);
+  }
+
+  #fromLabels(p: MetricPoint): Identity | undefined {
+    const id = resourceIdentity(p.labels);
+    if (id) {
+      const attrs: Attrs = {};
+      for (const k of RESOURCE_IDENTITY_KEYS) {
+        for (const kk of [k, k.replaceAll('.', '_')]) {
+          const v = p.labels[kk];
+          if (v !== undefined) attrs[k] = v;
+        }
+      }
+      return { urn: id.urn, attrs };
+    }
+    return this.#fallback === undefined ? undefined : { urn: this.#fallback, attrs: {} };
+  }
+
+  #seriesKeys(labels: Attrs): string[] {
+    const out: string[] = [];
+    for (const k in labels) {
+      if (this.#include !== undefined && !this.#include.has(k)) continue;
+      if (this.#exclude.has(k)) continue;
+      out.push(k);
+    }
+    return out.sort();
+  }
+}
+
+const OVERFLOW_KEY = JSON.stringify(['__overflow__', 'true']);
+
+/** Canonical, unambiguous key of a label set: JSON of [k1, v1, k2, v2, …] with keys sorted. */
+export function canonicalLabelKey(sortedKeys: readonly string[], labels: Attrs): string {
+  const flat: string[] = [];
+  for (const k of sortedKeys) flat.push(k, String(labels[k]));
+  return JSON.stringify(flat);
+}
+
+function labelsObject(sortedKeys: readonly string[], labels: Attrs): Record<string, string> {
+  const o: Record<string, string> = {};
+  for (const k of sortedKeys) o[k] = String(labels[k]);
+  return o;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

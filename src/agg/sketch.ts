@@ -1,0 +1,186 @@
+/**
+ * A mergeable quantile sketch: a thin wrapper over @datadog/sketches-js `DDSketch`.
+ *
+ * Error guarantee: with relative accuracy α (default 0.01), `quantile(q)` returns a value v with
+ * |v − x| ≤ α·|x|, where x is the exact sorted value at 0-based index ⌊q·(n−1)⌋ (the library's rank
+ * definition; see service-graph.md §4: for 10, 20, 30, 40, 100 the p95 is ≈ 40, not 88 or 100).
+ * Results are also clamped to [min, max] of the values added, which keeps the guarantee and makes a
+ * single repeated value come back exactly.
+ *
+ * Serialization is the standard DDSketch protobuf (readable by every DDSketch implementation), with the
+ * dense bins trimmed to the occupied range (the library pads to 128-bin chunks, ~1 KB for one value).
+ * The protobuf has no count/sum/min/max fields besides the bins, so `fromBytes` restores `count` exactly
+ * but needs `summary` for sum/min/max (rows store them beside the sketch).
+ *
+ * Two library defects are worked around here: `merge` ignores the negative-value store, and `fromProto`
+ * drops min/max/sum. Small sketches (≤ 8 values) keep raw values and build the DDSketch lazily: bins
+ * do not depend on insertion order, so the result is identical and memory stays small for the many
+ * series that see a handful of points per window.
+ */
+import { DDSketch } from '@datadog/sketches-js';
+
+export const DEFAULT_RELATIVE_ACCURACY = 0.01;
+const INLINE_VALUES = 8;
+
+/** Structural view of the library's (untyped-in-places) instances. */
+type LibSketch = InstanceType<typeof DDSketch>;
+
+export interface SketchSummary {
+  sum?: number;
+  min?: number;
+  max?: number;
+}
+
+export class QuantileSketch {
+  readonly relativeAccuracy: number;
+  #dd: LibSketch | undefined;
+  #inline: number[] | undefined = [];
+  #count = 0;
+  #sum = 0;
+  #min = Infinity;
+  #max = -Infinity;
+
+  constructor(opts: { relativeAccuracy?: number } = {}) {
+    const ra = opts.relativeAccuracy ?? DEFAULT_RELATIVE_ACCURACY;
+    if (!(ra > 0 && ra < 1)) throw new RangeError(`relativeAccuracy must be in (0, 1) (got ${ra})`);
+    this.relativeAccuracy = ra;
+  }
+
+  get count(): number {
+    return this.#count;
+  }
+  /** NaN when unknown (deserialized without a summary). */
+  get sum(): number {
+    return this.#sum;
+  }
+  /** +Infinity when empty; −Infinity when unknown (deserialized without a summary). */
+  get min(): number {
+    return this.#min;
+  }
+  /** −Infinity when empty; +Infinity when unknown (deserialized without a summary). */
+  get max(): number {
+    return this.#max;
+  }
+
+  /** Adds a finite value. Non-finite values are ignored (callers validate and count them). */
+  add(value: number): void {
+    if (!Number.isFinite(value)) return;
+    this.#count++;
+    this.#sum += value;
+    if (value < this.#min) this.#min = value;
+    if (value > this.#max) this.#max = value;
+    if (this.#inline !== undefined) {
+      this.#inline.push(value);
+      if (this.#inline.length > INLINE_VALUES) this.#materialize();
+    } else {
+      (this.#dd as LibSketch).accept(value);
+    }
+  }
+
+  merge(other: QuantileSketch): void {
+    if (other.#count === 0) return;
+    if (Math.abs(other.relativeAccuracy - this.relativeAccuracy) > 1e-12) {
+      throw new Error(
+        `cannot merge sketches of relative accuracy ${other.relativeAccuracy} and ${this.relativeAccuracy}`,
+      );
+    }
+    this.#count += other.#count;
+    this.#sum += other.#sum;
+    if (other.#min < this.#min) this.#min = other.#min;
+    if (other.#max > this.#max) this.#max = other.#max;
+    if (
+      other.#inline !== undefined &&
+      this.#inline !== undefined &&
+      this.#inline.length + other.#inline.length <= INLINE_VALUES
+    ) {
+      this.#inline.push(...other.#inline);
+      return;
+    }
+    const mine = this.#materialize();
+    if (other.#inline !== undefined) {
+      for (const v of other.#inline) mine.accept(v);
+      return;
+    }
+    const theirs = other.#dd as LibSketch;
+    const hadValues = mine.count > 0;
+    mine.merge(theirs);
+    // Library defect: merge() folds in only the positive store (and copies both only when `mine` was empty).
+    if (hadValues) mine.negativeStore.merge(theirs.negativeStore);
+  }
+
+  /**
+   * The value at quantile q ∈ [0, 1] (NaN when empty), within the relative accuracy of the exact value
+   * at index ⌊q·(n−1)⌋ of the sorted values.
+   */
+  quantile(q: number): number {
+    if (this.#count === 0 || !(q >= 0 && q <= 1)) return NaN;
+    const v = this.#materialize().getValueAtQuantile(q);
+    if (v < this.#min) return this.#min;
+    if (v > this.#max) return this.#max;
+    return v;
+  }
+
+  /** Standard DDSketch protobuf bytes, bins trimmed to the occupied key range. */
+  toBytes(): Uint8Array {
+    const dd = this.#materialize();
+    const out = new DDSketch({ relativeAccuracy: this.relativeAccuracy });
+    out.mapping = dd.mapping;
+    trimInto(dd.store, out.store);
+    trimInto(dd.negativeStore, out.negativeStore);
+    out.zeroCount = dd.zeroCount;
+    return out.toProto();
+  }
+
+  toBase64(): string {
+    return Buffer.from(this.toBytes()).toString('base64');
+  }
+
+  /** Decodes `toBytes` output (or any DDSketch protobuf with a logarithmic mapping). */
+  static fromBytes(bytes: Uint8Array, summary: SketchSummary = {}): QuantileSketch {
+    const dd = DDSketch.fromProto(bytes) as LibSketch;
+    const ra = (dd.mapping.gamma - 1) / (dd.mapping.gamma + 1);
+    // Keep the nominal accuracy when it is a float round-trip of one (0.009999999999999957 → 0.01).
+    const nominal = Math.round(ra * 1e9) / 1e9;
+    const s = new QuantileSketch({ relativeAccuracy: nominal });
+    s.#inline = undefined;
+    s.#dd = dd;
+    s.#count = dd.count;
+    s.#sum = summary.sum ?? NaN;
+    s.#min = summary.min ?? -Infinity;
+    s.#max = summary.max ?? Infinity;
+    return s;
+  }
+
+  static fromBase64(text: string, summary?: SketchSummary): QuantileSketch {
+    return QuantileSketch.fromBytes(new Uint8Array(Buffer.from(text, 'base64')), summary);
+  }
+
+  #materialize(): LibSketch {
+    if (this.#dd === undefined) this.#dd = new DDSketch({ relativeAccuracy: this.relativeAccuracy });
+    if (this.#inline !== undefined) {
+      for (const v of this.#inline) this.#dd.accept(v);
+      this.#inline = undefined;
+    }
+    return this.#dd;
+  }
+}
+
+type Store = LibSketch['store'];
+
+function trimInto(src: Store, dst: Store): void {
+  if (src.count === 0) return;
+  const from = src.minKey - src.offset;
+  const to = src.maxKey - src.offset + 1;
+  dst.bins = src.bins.slice(from, to);
+  dst.offset = src.minKey;
+  dst.minKey = src.minKey;
+  dst.maxKey = src.maxKey;
+  dst.count = src.count;
+}
+
+/** The exact value the sketch approximates: sorted[⌊q·(n−1)⌋] (for tests and oracles). */
+export function exactQuantile(sortedAscending: readonly number[], q: number): number {
+  if (sortedAscending.length === 0) return NaN;
+  const i = Math.floor(q * (sortedAscending.length - 1));
+  return sortedAscending[i] as number;
+}
