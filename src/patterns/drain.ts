@@ -1,0 +1,522 @@
+/**
+ * Drain template miner (He et al., "Drain: An Online Log Parsing Approach with Fixed Depth Tree", 2017),
+ * shaped like Drain3: a prefix tree keyed by token count and the first tokens, a similarity threshold,
+ * a cap on children per node, and an optional LRU cap on clusters.
+ *
+ * Differences from Drain3, each for a reason:
+ *  - Lines are masked first (masking.ts), so most variables never reach the clustering step.
+ *  - Similarity counts a masked line token at a `<*>` position as similar. Drain3 counts template
+ *    parameters as dissimilar, so a line that is mostly variables fails to match its own template
+ *    and creates duplicate clusters.
+ *  - A line that fits a cluster exactly (every literal token equal) joins the most specific such
+ *    cluster, whatever the threshold. Templates only ever generalize, so a line that joined a cluster
+ *    keeps fitting it: re-running a window after the dictionary moved on gives the same clusters.
+ *  - Tree keys skip masked tokens (`prefix: 'literal'`, the default): the first literal tokens of
+ *    `<*> <*> INFO Served block <*>` lead to its leaf, where Drain3 would key on two masks and pile
+ *    every line that starts with a timestamp into one leaf.
+ *
+ * Fingerprints (the rule; see fingerprint.ts for the hash):
+ *  - A cluster's fingerprint is the hash of its FIRST template, i.e. of the masked tokens of the line
+ *    that created it. It is stored with the cluster and never changes, also when the template later
+ *    generalizes (a token becomes `<*>`), when the state is exported and loaded, or when the
+ *    cluster is evicted and re-created by the same line.
+ *  - Within one miner a fingerprint names one cluster: a line whose masked form hashes to an existing
+ *    fingerprint joins that cluster.
+ *  - Across processes and orders: a line gets the same fingerprint in every miner that (a) loaded the
+ *    same state and finds the line's cluster there, or (b) creates the cluster from a line with the same
+ *    masked form. When masking catches every variable of a pattern, all its lines share one masked form,
+ *    so the fingerprint is independent of order and process. When Drain merges lines that masking left
+ *    different (`user alice` / `user bob`), the fingerprint is that of whichever line came first.
+ *
+ * Determinism: the same options, state and input order give the same clusters, ids, templates and
+ * fingerprints. No randomness, clocks or hash-order iteration.
+ * Memory: per cluster, its template and tree path; nothing per line.
+ */
+import { fingerprintOf } from './fingerprint.js';
+import { Masker, PARAM, renderToken, type MaskingOptions } from './masking.js';
+
+export interface DrainOptions {
+  /** Tree depth as in Drain3: root, token count, then `depth - 3` token levels, then the leaf. Default 4, minimum 3. */
+  depth?: number;
+  /** Minimum share of similar tokens for a line to join a cluster. Default 0.4. */
+  simThreshold?: number;
+  /** Maximum children of a tree node; further tokens share the `<*>` child. Default 100. */
+  maxChildren?: number;
+  /** Maximum clusters kept; the least recently used is evicted beyond it. Default 0 = unlimited. */
+  maxClusters?: number;
+  /** Treat tokens with a digit as `<*>` in the tree (Drain3 parametrize_numeric_tokens). Default true. */
+  parametrizeNumericTokens?: boolean;
+  /** Tree keys: the first tokens (`position`, as Drain3) or the first literal tokens (`literal`). Default `literal`. */
+  prefix?: 'literal' | 'position';
+  /**
+   * How similarity is counted. `literal` (default): equal tokens over the line's literal (unmasked)
+   * tokens. `masked`: as Drain3, but a masked token in a `<*>` slot counts as similar. `drain3`: as Drain3.
+   */
+  similarity?: 'literal' | 'masked' | 'drain3';
+  /**
+   * When a line matches nothing in its leaf, also search the sibling leaves under the last tree key.
+   * Merges patterns whose second literal word varies; costs GA on loghub, whose ground truth often
+   * keeps such lines apart (`Failed password` / `Failed none`). Default false.
+   */
+  siblingSearch?: boolean;
+  /** Lines longer than this many characters are cut before mining. Default 8192. */
+  maxLineLength?: number;
+  masking?: MaskingOptions;
+}
+
+export const DRAIN_DEFAULTS = {
+  depth: 5,
+  simThreshold: 0.7,
+  maxChildren: 100,
+  maxClusters: 0,
+  parametrizeNumericTokens: true,
+  prefix: 'literal',
+  similarity: 'literal',
+  siblingSearch: false,
+  maxLineLength: 8192,
+} as const satisfies Required<Omit<DrainOptions, 'masking'>>;
+
+export type ResolvedDrainOptions = Required<Omit<DrainOptions, 'masking'>> & { masking: MaskingOptions };
+
+/** What happened to the cluster a line was added to. */
+export type ClusterChange = 'created' | 'generalized' | 'none';
+
+export interface AddResult {
+  clusterId: number;
+  fingerprint: string;
+  /** The cluster's template after this line, variables as `<*>`. */
+  template: string;
+  change: ClusterChange;
+  /** `change !== 'none'`: the template is new or different. */
+  changed: boolean;
+}
+
+export interface ClusterInfo {
+  clusterId: number;
+  fingerprint: string;
+  template: string;
+  size: number;
+}
+
+export interface SerializedCluster {
+  id: number;
+  fingerprint: string;
+  /** Internal template tokens (may hold typed masks such as `<IP>`). */
+  tokens: string[];
+  /** Tree keys the cluster hangs under. */
+  path: string[];
+  size: number;
+}
+
+export interface SerializedState {
+  version: 1;
+  options: ResolvedDrainOptions;
+  nextId: number;
+  /** Least recently used first. */
+  clusters: SerializedCluster[];
+}
+
+interface Node {
+  children: Map<string, Node> | null;
+  clusters: Cluster[] | null;
+}
+
+class Cluster {
+  size = 0;
+  template: string;
+  params: number;
+  leaf: Cluster[] | null = null;
+  constructor(
+    readonly id: number,
+    readonly fingerprint: string,
+    readonly tokens: string[],
+    readonly path: string[],
+  ) {
+    this.template = renderTemplate(tokens);
+    let p = 0;
+    for (const t of tokens) if (t === PARAM) p++;
+    this.params = p;
+  }
+}
+
+function renderTemplate(tokens: readonly string[]): string {
+  let s = '';
+  for (let i = 0; i < tokens.length; i++) s += (i === 0 ? '' : ' ') + renderToken(tokens[i]!);
+  return s;
+}
+
+function hasDigit(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) return true;
+  }
+  return false;
+}
+
+export class DrainConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DrainConfigError';
+  }
+}
+
+export function resolveDrainOptions(opts: DrainOptions = {}): ResolvedDrainOptions {
+  const o: ResolvedDrainOptions = {
+    depth: opts.depth ?? DRAIN_DEFAULTS.depth,
+    simThreshold: opts.simThreshold ?? DRAIN_DEFAULTS.simThreshold,
+    maxChildren: opts.maxChildren ?? DRAIN_DEFAULTS.maxChildren,
+    maxClusters: opts.maxClusters ?? DRAIN_DEFAULTS.maxClusters,
+    parametrizeNumericTokens: opts.parametrizeNumericTokens ?? DRAIN_DEFAULTS.parametrizeNumericTokens,
+    prefix: opts.prefix ?? DRAIN_DEFAULTS.prefix,
+    similarity: opts.similarity ?? DRAIN_DEFAULTS.similarity,
+    siblingSearch: opts.siblingSearch ?? DRAIN_DEFAULTS.siblingSearch,
+    maxLineLength: opts.maxLineLength ?? DRAIN_DEFAULTS.maxLineLength,
+    masking: opts.masking ?? {},
+  };
+  if (!Number.isInteger(o.depth) || o.depth < 3)
+    throw new DrainConfigError(`patterns.depth: must be an integer ≥ 3 (got ${o.depth})`);
+  if (!(o.simThreshold >= 0 && o.simThreshold <= 1)) {
+    throw new DrainConfigError(`patterns.simThreshold: must be between 0 and 1 (got ${o.simThreshold})`);
+  }
+  if (!Number.isInteger(o.maxChildren) || o.maxChildren < 2) {
+    throw new DrainConfigError(`patterns.maxChildren: must be an integer ≥ 2 (got ${o.maxChildren})`);
+  }
+  if (!Number.isInteger(o.maxClusters) || o.maxClusters < 0) {
+    throw new DrainConfigError(`patterns.maxClusters: must be an integer ≥ 0, 0 = unlimited (got ${o.maxClusters})`);
+  }
+  if (!Number.isInteger(o.maxLineLength) || o.maxLineLength < 16) {
+    throw new DrainConfigError(`patterns.maxLineLength: must be an integer ≥ 16 (got ${o.maxLineLength})`);
+  }
+  return o;
+}
+
+export class DrainMiner {
+  readonly options: ResolvedDrainOptions;
+  readonly masker: Masker;
+  readonly #root = new Map<number, Node>();
+  /** All live clusters; iteration order is least recently used first when maxClusters > 0. */
+  readonly #byId = new Map<number, Cluster>();
+  readonly #byFingerprint = new Map<string, Cluster>();
+  readonly #levels: number;
+  #nextId = 1;
+
+  constructor(opts: DrainOptions = {}) {
+    this.options = resolveDrainOptions(opts);
+    this.masker = new Masker(this.options.masking);
+    this.#levels = this.options.depth - 3;
+  }
+
+  /** Masked tokens of a line, as the miner clusters them. */
+  tokenize(line: string): string[] {
+    const max = this.options.maxLineLength;
+    return this.masker.tokens(line.length > max ? line.slice(0, max) : line);
+  }
+
+  /** Adds one line: finds or creates its cluster and generalizes the template when needed. */
+  add(line: string): AddResult {
+    const tokens = this.tokenize(line);
+    let c = this.#search(tokens, this.options.simThreshold);
+    let change: ClusterChange = 'none';
+    if (c === null) {
+      const fp = fingerprintOf(tokens);
+      const same = this.#byFingerprint.get(fp);
+      if (same !== undefined && same.tokens.length === tokens.length) {
+        // Same first template under another tree path (the tree changed since): one fingerprint, one cluster.
+        c = same;
+        if (this.#generalize(c, tokens)) change = 'generalized';
+      } else {
+        c = this.#create(fp, tokens, this.#pathFor(tokens, true));
+        change = 'created';
+      }
+    } else if (this.#generalize(c, tokens)) {
+      change = 'generalized';
+    }
+    c.size++;
+    this.#touch(c);
+    return { clusterId: c.id, fingerprint: c.fingerprint, template: c.template, change, changed: change !== 'none' };
+  }
+
+  /** The cluster a line fits exactly (no cluster is created or changed), or `null`. */
+  match(line: string): ClusterInfo | null {
+    const tokens = this.tokenize(line);
+    let c = this.#search(tokens, 2);
+    if (c === null) {
+      const same = this.#byFingerprint.get(fingerprintOf(tokens));
+      if (same !== undefined && fits(same.tokens, tokens)) c = same;
+    }
+    return c === null ? null : info(c);
+  }
+
+  clusters(): ClusterInfo[] {
+    return [...this.#byId.values()].sort((a, b) => a.id - b.id).map(info);
+  }
+
+  cluster(id: number): ClusterInfo | null {
+    const c = this.#byId.get(id);
+    return c === undefined ? null : info(c);
+  }
+
+  get size(): number {
+    return this.#byId.size;
+  }
+
+  export(): SerializedState {
+    return {
+      version: 1,
+      options: structuredClone(this.options),
+      nextId: this.#nextId,
+      clusters: [...this.#byId.values()].map((c) => ({
+        id: c.id,
+        fingerprint: c.fingerprint,
+        tokens: [...c.tokens],
+        path: [...c.path],
+        size: c.size,
+      })),
+    };
+  }
+
+  static load(state: SerializedState, overrides: DrainOptions = {}): DrainMiner {
+    if (state.version !== 1) throw new DrainConfigError(`drain state: unsupported version ${String(state.version)}`);
+    const m = new DrainMiner({ ...state.options, ...overrides });
+    for (const sc of state.clusters) {
+      const c = m.#create(sc.fingerprint, [...sc.tokens], [...sc.path], sc.id);
+      c.size = sc.size;
+    }
+    m.#nextId = Math.max(m.#nextId, state.nextId);
+    return m;
+  }
+
+  /**
+   * Adds a cluster from outside (a persisted dictionary row): `tokens` is its template, `first` the
+   * masked tokens of its first line (they place it in the tree). Returns the cluster id; a known
+   * fingerprint is merged into the existing cluster instead.
+   */
+  seed(fingerprint: string, tokens: string[], first: string[] | null, size = 0): number {
+    const known = this.#byFingerprint.get(fingerprint);
+    if (known !== undefined) {
+      if (known.tokens.length === tokens.length) this.#generalize(known, tokens);
+      return known.id;
+    }
+    const placeBy = first !== null && first.length === tokens.length ? first : tokens;
+    const c = this.#create(fingerprint, [...tokens], this.#pathFor(placeBy, true));
+    c.size = size;
+    return c.id;
+  }
+
+  // --- internals -------------------------------------------------------------------------------
+
+  #create(fp: string, tokens: string[], path: string[], id?: number): Cluster {
+    const cid = id ?? this.#nextId;
+    if (cid >= this.#nextId) this.#nextId = cid + 1;
+    const c = new Cluster(cid, fp, tokens, path);
+    const leaf = this.#leafAt(tokens.length, path);
+    leaf.push(c);
+    c.leaf = leaf;
+    this.#byId.set(cid, c);
+    this.#byFingerprint.set(fp, c);
+    this.#evict();
+    return c;
+  }
+
+  #touch(c: Cluster): void {
+    if (this.options.maxClusters > 0) {
+      this.#byId.delete(c.id);
+      this.#byId.set(c.id, c);
+    }
+  }
+
+  #evict(): void {
+    const max = this.options.maxClusters;
+    if (max <= 0) return;
+    while (this.#byId.size > max) {
+      const oldest = this.#byId.values().next().value as Cluster;
+      this.#byId.delete(oldest.id);
+      if (this.#byFingerprint.get(oldest.fingerprint) === oldest) this.#byFingerprint.delete(oldest.fingerprint);
+      const leaf = oldest.leaf;
+      if (leaf !== null) {
+        const i = leaf.indexOf(oldest);
+        if (i >= 0) leaf.splice(i, 1);
+      }
+      oldest.leaf = null;
+    }
+  }
+
+  /** Whether a token goes to the `<*>` child rather than a child of its own. */
+  #isVariable(tok: string): boolean {
+    if (tok === PARAM || this.masker.holdsMask(tok)) return true;
+    return this.options.parametrizeNumericTokens && hasDigit(tok);
+  }
+
+  /** The tokens that key the tree: the first `levels` (literal) tokens, never the last token. */
+  #keyTokens(tokens: readonly string[]): string[] {
+    const keys: string[] = [];
+    const limit = tokens.length - 1;
+    if (this.options.prefix === 'position') {
+      for (let i = 0; i < limit && keys.length < this.#levels; i++) keys.push(tokens[i]!);
+      return keys;
+    }
+    for (let i = 0; i < limit && keys.length < this.#levels; i++) {
+      const t = tokens[i]!;
+      if (!this.#isVariable(t)) keys.push(t);
+    }
+    return keys;
+  }
+
+  /** Tree path for a new cluster (Drain3's add_seq_to_prefix_tree rules for the `<*>` child). */
+  #pathFor(tokens: readonly string[], create: boolean): string[] {
+    const keys = this.#keyTokens(tokens);
+    const path: string[] = [];
+    let node = this.#root.get(tokens.length);
+    const max = this.options.maxChildren;
+    for (const k of keys) {
+      const children = node?.children ?? null;
+      let key: string;
+      if (this.#isVariable(k)) key = PARAM;
+      else if (children === null || children.has(k)) key = k;
+      else if (children.size + (children.has(PARAM) ? 0 : 1) < max) key = k;
+      else key = PARAM;
+      path.push(key);
+      node = children?.get(key);
+      if (node === undefined && !create) break;
+    }
+    return path;
+  }
+
+  #leafAt(len: number, path: readonly string[]): Cluster[] {
+    let node = this.#root.get(len);
+    if (node === undefined) {
+      node = { children: null, clusters: null };
+      this.#root.set(len, node);
+    }
+    for (const k of path) {
+      if (node.children === null) node.children = new Map();
+      let next: Node | undefined = node.children.get(k);
+      if (next === undefined) {
+        next = { children: null, clusters: null };
+        node.children.set(k, next);
+      }
+      node = next;
+    }
+    if (node.clusters === null) node.clusters = [];
+    return node.clusters;
+  }
+
+  /** Cluster for `tokens`: searched in its leaf (then, optionally, in the sibling leaves under the last key). */
+  #search(tokens: readonly string[], th: number): Cluster | null {
+    let node = this.#root.get(tokens.length);
+    if (node === undefined) return null;
+    const keys = this.#keyTokens(tokens);
+    let parent: Node | null = null;
+    let leafNode: Node | null = node;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const ch: Map<string, Node> | null = node.children;
+      const next: Node | undefined =
+        ch === null ? undefined : ((this.#isVariable(k) ? undefined : ch.get(k)) ?? ch.get(PARAM));
+      if (next === undefined) {
+        // Only a miss at the last key has siblings worth searching.
+        if (i !== keys.length - 1) return null;
+        leafNode = null;
+        parent = node;
+        break;
+      }
+      parent = node;
+      node = next;
+    }
+    if (leafNode !== null && node.clusters !== null && node.clusters.length > 0) {
+      const c = this.#best([node.clusters], tokens, th);
+      if (c !== null) return c;
+    }
+    // No match under the last key: optionally look at the sibling leaves, so a variable word in a key
+    // position (`user alice logged in` / `user bob logged in`) does not keep its lines apart.
+    if (!this.options.siblingSearch || parent === null || parent.children === null) return null;
+    const leaves: Cluster[][] = [];
+    for (const child of parent.children.values()) {
+      if (child !== leafNode && child.clusters !== null && child.clusters.length > 0) leaves.push(child.clusters);
+    }
+    return leaves.length === 0 ? null : this.#best(leaves, tokens, th);
+  }
+
+  /**
+   * Best cluster among `leaves` for `tokens`: the most specific cluster the line fits exactly if any,
+   * else the most similar one if its similarity reaches `th` (ties: more parameters, as Drain3).
+   */
+  #best(leaves: readonly Cluster[][], tokens: readonly string[], th: number): Cluster | null {
+    const n = tokens.length;
+    const vars = this.masker.variableFlags;
+    const mode = this.options.similarity;
+    let bestFit: Cluster | null = null;
+    let best: Cluster | null = null;
+    let bestSim = -1;
+    let bestParams = -1;
+    for (let li = 0; li < leaves.length; li++) {
+      const leaf = leaves[li]!;
+      for (let ci = 0; ci < leaf.length; ci++) {
+        const c = leaf[ci]!;
+        const t = c.tokens;
+        let sim = 0;
+        let den = 0;
+        let params = 0;
+        let fit = true;
+        for (let i = 0; i < n; i++) {
+          const a = t[i]!;
+          const b = tokens[i]!;
+          const isParam = a === PARAM;
+          if (isParam) params++;
+          else if (a !== b) fit = false;
+          if (mode === 'literal') {
+            // Only the line's literal tokens vote: its masked tokens say nothing about the pattern.
+            if (vars[i] === 1) continue;
+            den++;
+            if (a === b) sim++;
+          } else if (mode === 'masked') {
+            den++;
+            if (a === b || (isParam && vars[i] === 1)) sim++;
+          } else {
+            den++;
+            if (!isParam && a === b) sim++;
+          }
+        }
+        if (fit && (bestFit === null || c.params < bestFit.params)) bestFit = c;
+        // A line of variables only has no literal to vote with: it joins a cluster only by fitting it.
+        const s = den === 0 ? (fit ? 1 : 0) : sim / den;
+        if (s > bestSim || (s === bestSim && params > bestParams)) {
+          bestSim = s;
+          bestParams = params;
+          best = c;
+        }
+      }
+    }
+    if (bestFit !== null) return bestFit;
+    return bestSim >= th ? best : null;
+  }
+
+  /** Replaces tokens that differ from the line by `<*>`; true when the template changed. */
+  #generalize(c: Cluster, tokens: readonly string[]): boolean {
+    const t = c.tokens;
+    let changed = false;
+    for (let i = 0; i < t.length; i++) {
+      const a = t[i]!;
+      if (a !== PARAM && a !== tokens[i]) {
+        t[i] = PARAM;
+        c.params++;
+        changed = true;
+      }
+    }
+    if (changed) c.template = renderTemplate(t);
+    return changed;
+  }
+}
+
+function fits(template: readonly string[], tokens: readonly string[]): boolean {
+  if (template.length !== tokens.length) return false;
+  for (let i = 0; i < template.length; i++) {
+    const a = template[i]!;
+    if (a !== PARAM && a !== tokens[i]) return false;
+  }
+  return true;
+}
+
+function info(c: Cluster): ClusterInfo {
+  return { clusterId: c.id, fingerprint: c.fingerprint, template: c.template, size: c.size };
+}

@@ -1,0 +1,520 @@
+/**
+ * Masking: turns one raw log line into the token sequence the template miner clusters, with the
+ * variable parts (numbers, addresses, ids, ...) replaced by a mask token.
+ *
+ * Two kinds of rules, applied in this order:
+ *  1. `rules`: user regexes, run in their listed order over the whole line (`line.replace(re, token)`).
+ *     They come first so that a site-specific id format wins over the generic classifiers.
+ *  2. Built-in classifiers, run per whitespace-separated token. They are not regexes over the line:
+ *     one pass over the characters collects a few flags (has a digit? a '/'? an '@'?) and only tokens
+ *     that could be variables are examined further. That keeps masking at a few hundred nanoseconds per
+ *     line, where a chain of ten line-wide regexes costs microseconds.
+ *
+ * Built-ins, most specific first: key=value values, URLs, e-mails, UUIDs, IPv4/IPv6 (with :port or /cidr),
+ * hex ids (0x.., long hex runs with a digit), durations and sizes (12ms, 1.5s, 4KB), numbers, paths,
+ * and finally `digits`: inside any remaining token, each alphanumeric run that holds a digit is masked
+ * (blk_-42 → blk_<*>, sshd[812]: → sshd[<*>]:, 2024-01-02 → <*>). A token whose masked form is only
+ * masks and punctuation collapses to a single mask, so dates, times and versions become one `<*>`.
+ *
+ * A built-in may write a typed token (`<IP>`, `<NUM>`) instead of `<*>`: typed tokens keep different
+ * kinds of variable apart while clustering; templates always render every mask as `<*>`.
+ */
+import { headerLength } from './header.js';
+
+/** The mask every rendered template uses for a variable. */
+export const PARAM = '<*>';
+
+export const BUILTIN_MASKS = [
+  'datetime',
+  'kv',
+  'url',
+  'email',
+  'uuid',
+  'ip',
+  'hostPort',
+  'domain',
+  'hex',
+  'duration',
+  'number',
+  'path',
+  'digits',
+] as const;
+export type BuiltinMask = (typeof BUILTIN_MASKS)[number];
+
+export interface MaskRule {
+  /** For error messages and docs only. */
+  name?: string;
+  /** JavaScript regular expression source; applied globally to the whole line. */
+  pattern: string;
+  /** Extra flags besides `g` (e.g. `i`). */
+  flags?: string;
+  /** What replaces each match; `<*>` or a typed token `<NAME>` (upper case, digits, `_`). */
+  token?: string;
+}
+
+export interface MaskingOptions {
+  /** Per built-in: `false` disables it, a string sets its token (`'<IP>'`); default `<*>` for all. */
+  builtins?: Partial<Record<BuiltinMask, boolean | string>>;
+  /** Ordered user regexes, applied before the built-ins. */
+  rules?: MaskRule[];
+  /**
+   * Keys whose `key=value` tokens are dropped before mining (`request_id=42` disappears), so a field
+   * that is present on some lines only does not split a pattern. Case-sensitive.
+   */
+  ignoredFields?: string[];
+  /**
+   * Drop a recognised line header (timestamp, level, thread, logger; see header.ts) before mining, so
+   * whole lines and bare messages give the same templates. Default true.
+   */
+  stripHeader?: boolean;
+  /** Characters treated as extra token separators (Drain3's extra_delimiters). Default none. */
+  extraDelimiters?: string[];
+}
+
+/** A mask token: `<*>` or `<UPPER_CASE>`. */
+const MASK_TOKEN_RE = /^<(?:\*|[A-Z][A-Z0-9_]*)>$/;
+/** Any mask token inside a string, for rendering. */
+const ANY_MASK_RE = /<[A-Z][A-Z0-9_]*>/g;
+
+export function isMaskToken(s: string): boolean {
+  return s.length >= 3 && s.charCodeAt(0) === 60 && MASK_TOKEN_RE.test(s);
+}
+
+/** Renders an internal token (which may hold typed masks) with every mask written as `<*>`. */
+export function renderToken(tok: string): string {
+  return tok.indexOf('<') < 0 ? tok : tok.replace(ANY_MASK_RE, PARAM);
+}
+
+export class MaskingConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MaskingConfigError';
+  }
+}
+
+interface CompiledRule {
+  re: RegExp;
+  token: string;
+}
+
+// Character codes used by the scanner.
+const C_TAB = 9;
+const C_SPACE = 32;
+const C_0 = 48;
+const C_9 = 57;
+const C_A = 65;
+const C_F = 70;
+const C_Z = 90;
+const C_a = 97;
+const C_f = 102;
+const C_z = 122;
+const C_SLASH = 47;
+const C_AT = 64;
+const C_EQ = 61;
+const C_COLON = 58;
+const C_DOT = 46;
+const C_MINUS = 45;
+const C_PLUS = 43;
+const C_UNDERSCORE = 95;
+const C_BACKSLASH = 92;
+const C_LT = 60;
+
+function isDigit(c: number): boolean {
+  return c >= C_0 && c <= C_9;
+}
+function isHexLetter(c: number): boolean {
+  return (c >= C_a && c <= C_f) || (c >= C_A && c <= C_F);
+}
+function isAlpha(c: number): boolean {
+  return (c >= C_a && c <= C_z) || (c >= C_A && c <= C_Z);
+}
+function isAlnum(c: number): boolean {
+  return isDigit(c) || isAlpha(c);
+}
+function isWhitespace(c: number): boolean {
+  return c === C_SPACE || (c >= C_TAB && c <= 13) || c === 0xa0;
+}
+
+/** Leading punctuation stripped before classifying a token: ( [ { " ' ` */
+function isOpenWrap(c: number): boolean {
+  return c === 40 || c === 91 || c === 123 || c === 34 || c === 39 || c === 96;
+}
+/** Trailing punctuation stripped before classifying a token: ) ] } " ' ` , ; : . ! ? */
+function isCloseWrap(c: number): boolean {
+  return (
+    c === 41 ||
+    c === 93 ||
+    c === 125 ||
+    c === 34 ||
+    c === 39 ||
+    c === 96 ||
+    c === 44 ||
+    c === 59 ||
+    c === C_COLON ||
+    c === C_DOT ||
+    c === 33 ||
+    c === 63
+  );
+}
+
+const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const IPV4_RE = /^(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5}|\/\d{1,2})?$/;
+const IPV6_RE =
+  /^\[?(?:[0-9a-fA-F]{0,4}:){2,7}(?:[0-9a-fA-F]{0,4}|(?:\d{1,3}\.){3}\d{1,3})(?:%[\w.]+)?(?:\]:\d{1,5}|\]|\/\d{1,3})?$/;
+const EMAIL_RE = /^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$/;
+const URL_RE = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/\S+$/;
+const NUMBER_RE = /^[-+]?(?:\d+(?:[.,]\d+)*|\.\d+)(?:[eE][-+]?\d+)?$/;
+/** A number followed by a unit of time or size, or a compound duration (1h2m3.5s). */
+const DURATION_RE =
+  /^[-+]?\d+(?:\.\d+)?(?:ns|us|µs|ms|s|sec|secs|m|min|mins|h|hr|hrs|d|[kKMGTP]i?[bB]?|[bB]|bytes|%|x)$|^(?:\d+(?:\.\d+)?(?:h|m|s|ms|us|µs|ns)){2,}$/;
+const MON = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*';
+const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*';
+const TIME = '\\d{1,2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?';
+/**
+ * Dates written with month names, with a time: `Fri Jun 17 07:07:00 2005`, `Jun 14 15:16:01`,
+ * `17 Jun 2005 07:07:00`, `10/Oct/2000:13:55:36 -0700`.
+ */
+const TEXT_DATE_RE = new RegExp(
+  [
+    `\\b(?:${DAY},?\\s+)?${MON}\\s+\\d{1,2},?(?:\\s+\\d{4})?\\s+${TIME}(?:\\s+\\d{4}\\b)?`,
+    `\\b(?:${DAY},?\\s+)?\\d{1,2}\\s+${MON}\\s+\\d{4},?\\s+${TIME}`,
+    `\\b\\d{1,2}/${MON}/\\d{4}:${TIME}(?:\\s+[-+]\\d{4})?`,
+  ].join('|'),
+  'g',
+);
+/** ISO 8601 dates and date-times: `2024-05-03`, `2024-05-03T12:10:10.123Z`, `2024-05-03T12:10:10+02:00`. */
+const ISO_DATE_RE = /^\d{4}-\d{2}-\d{2}(?:[T_]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+/** `name.example.com:8080`: a dotted host name with a port. */
+const HOST_PORT_RE = /^[A-Za-z0-9][\w-]*(?:\.[\w-]+)+:\d{1,5}$/;
+/** A dotted name of three or more labels ending in a letter label: `db1.prod.example.com`, `com.apple.foo`. */
+const DOMAIN_RE = /^[A-Za-z0-9][\w-]*(?:\.[\w-]+){2,}$/;
+const HEX_PREFIX_RE = /^[-+]?0[xX][0-9a-fA-F]+$/;
+
+/**
+ * A compiled masker. `tokens(line)` returns the masked tokens of one line; it allocates only the
+ * returned array and the token strings.
+ */
+export class Masker {
+  readonly #rules: readonly CompiledRule[];
+  readonly #tok: Readonly<Record<BuiltinMask, string | null>>;
+  readonly #ignored: ReadonlySet<string>;
+  readonly #delims: RegExp | null;
+  readonly #stripHeader: boolean;
+  readonly #maskTokens: Set<string>;
+  #flags = new Uint8Array(64);
+
+  constructor(opts: MaskingOptions = {}) {
+    const tok = {} as Record<BuiltinMask, string | null>;
+    this.#maskTokens = new Set([PARAM]);
+    for (const name of BUILTIN_MASKS) {
+      const v = opts.builtins?.[name];
+      if (v === false) tok[name] = null;
+      else if (typeof v === 'string') {
+        if (!MASK_TOKEN_RE.test(v)) {
+          throw new MaskingConfigError(
+            `patterns.masking.builtins.${name}: token must look like <*> or <NAME> (got ${v})`,
+          );
+        }
+        tok[name] = v;
+        this.#maskTokens.add(v);
+      } else tok[name] = PARAM;
+    }
+    this.#tok = tok;
+    this.#rules = (opts.rules ?? []).map((r, i) => {
+      const where = `patterns.masking.rules[${i}]${r.name ? ` (${r.name})` : ''}`;
+      const token = r.token ?? PARAM;
+      if (!MASK_TOKEN_RE.test(token)) {
+        throw new MaskingConfigError(`${where}.token: must look like <*> or <NAME> (got ${token})`);
+      }
+      this.#maskTokens.add(token);
+      const flags = r.flags ?? '';
+      if (!/^[imsuy]*$/.test(flags))
+        throw new MaskingConfigError(`${where}.flags: only i, m, s, u, y are allowed (got ${flags})`);
+      try {
+        return { re: new RegExp(r.pattern, `g${flags}`), token };
+      } catch (e) {
+        throw new MaskingConfigError(`${where}.pattern: not a valid regular expression: ${(e as Error).message}`);
+      }
+    });
+    this.#ignored = new Set(opts.ignoredFields ?? []);
+    this.#stripHeader = opts.stripHeader ?? true;
+    const delims = (opts.extraDelimiters ?? []).filter((d) => d.length > 0);
+    this.#delims = delims.length === 0 ? null : new RegExp(delims.map(escapeRegExp).join('|'), 'g');
+  }
+
+  /** Whether `tok` (an internal token) is one of this masker's mask tokens. */
+  isMask(tok: string): boolean {
+    return tok.charCodeAt(0) === C_LT && this.#maskTokens.has(tok);
+  }
+
+  /** Whether a token is or contains a mask token (`<*>`, `blk_<*>`, `(<IP>)`). */
+  holdsMask(s: string): boolean {
+    if (s.indexOf('<') < 0) return false;
+    for (const m of this.#maskTokens) if (s.indexOf(m) >= 0) return true;
+    return false;
+  }
+
+  /** The masked tokens of one line. */
+  tokens(line: string): string[] {
+    let s = line;
+    let flags = this.#flags;
+    let nt = 0;
+    for (const r of this.#rules) s = s.replace(r.re, r.token);
+    // Dates spelled with words span several tokens, so they are masked on the line, not per token.
+    const dt = this.#tok.datetime;
+    if (dt !== null && s.indexOf(':') >= 0) s = s.replace(TEXT_DATE_RE, dt);
+    if (this.#delims !== null) s = s.replace(this.#delims, ' ');
+    const out: string[] = [];
+    const n = s.length;
+    let i = 0;
+    while (i < n) {
+      let c = s.charCodeAt(i);
+      if (isWhitespace(c)) {
+        i++;
+        continue;
+      }
+      const start = i;
+      // Flags collected in the same pass that finds the token's end.
+      let digit = false;
+      let special = false; // '/', '@', '=', ':', '\', '<'
+      let dots = 0;
+      while (i < n) {
+        c = s.charCodeAt(i);
+        if (isWhitespace(c)) break;
+        if (c >= C_0 && c <= C_9) digit = true;
+        else if (c === C_DOT) dots++;
+        else if (c === C_SLASH || c === C_AT || c === C_EQ || c === C_COLON || c === C_BACKSLASH || c === C_LT)
+          special = true;
+        i++;
+      }
+      const raw = s.slice(start, i);
+      let tok: string | null = raw;
+      if (digit || special || dots >= 2) tok = this.maskToken(raw, digit);
+      if (tok === null) continue;
+      if (nt === flags.length) {
+        flags = new Uint8Array(flags.length * 2);
+        flags.set(this.#flags);
+        this.#flags = flags;
+      }
+      flags[nt++] = tok !== raw || this.holdsMask(raw) ? 1 : 0;
+      out.push(tok);
+    }
+    if (this.#stripHeader && nt > 2) {
+      const h = headerLength(out, flags);
+      if (h > 0) {
+        out.splice(0, h);
+        flags.copyWithin(0, h, nt);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * For the tokens of the last `tokens()` call: 1 where the token is or holds a mask. Valid until the
+   * next call; the array may be longer than the token list.
+   */
+  get variableFlags(): Uint8Array {
+    return this.#flags;
+  }
+
+  /** Masks one raw token; `null` drops it (an ignored field). */
+  maskToken(raw: string, hasDigit = true): string | null {
+    const eq = raw.indexOf('=');
+    if (eq > 0 && !(raw.indexOf('://') > 0 && raw.indexOf('://') < eq)) {
+      // key=value: the key stays, the value is classified (or always masked, with the kv built-in).
+      const key = raw.slice(0, eq);
+      if (this.#ignored.size > 0 && this.#ignored.has(stripOpen(key))) return null;
+      const value = raw.slice(eq + 1);
+      if (value.length === 0) return raw;
+      const kv = this.#tok.kv;
+      if (kv !== null && !this.isMask(value)) {
+        // Keep the value's closing punctuation: `(code=3)` → `(code=<*>)`.
+        let e = value.length;
+        while (e > 0 && isCloseWrap(value.charCodeAt(e - 1))) e--;
+        if (e === 0) return raw;
+        const inner = value.slice(0, e);
+        // A nested `a=b=c` or a quoted value keeps its shape; only plain values are masked whole.
+        if (inner.indexOf('=') < 0) return `${key}=${kv}${value.slice(e)}`;
+      }
+      const mv = this.#maskCore(value, true);
+      return `${key}=${mv}`;
+    }
+    return this.#maskCore(raw, hasDigit);
+  }
+
+  #maskCore(raw: string, hasDigit: boolean): string {
+    if (this.isMask(raw)) return raw;
+    // `[::1]:8080`: the brackets belong to the address.
+    if (raw.charCodeAt(0) === 91 && this.#tok.ip !== null && hasDigit && IPV6_RE.test(raw)) return this.#tok.ip;
+    let a = 0;
+    let b = raw.length;
+    while (a < b && isOpenWrap(raw.charCodeAt(a))) a++;
+    while (b > a && isCloseWrap(raw.charCodeAt(b - 1))) b--;
+    if (a === b) return raw;
+    const core = a === 0 && b === raw.length ? raw : raw.slice(a, b);
+    const m = this.#classify(core, hasDigit);
+    if (m === core) return raw;
+    return a === 0 && b === raw.length ? m : raw.slice(0, a) + m + raw.slice(b);
+  }
+
+  /** Returns the masked form of a token stripped of wrapping punctuation (or `core` itself). */
+  #classify(core: string, hasDigit: boolean): string {
+    const t = this.#tok;
+    const c0 = core.charCodeAt(0);
+    if (t.url !== null && core.indexOf('://') > 0 && URL_RE.test(core)) return t.url;
+    if (t.email !== null && core.indexOf('@') > 0 && EMAIL_RE.test(core)) return t.email;
+    if (hasDigit) {
+      if (t.datetime !== null && core.length >= 10 && ISO_DATE_RE.test(core)) return t.datetime;
+      if (t.uuid !== null && core.length === 36 && UUID_RE.test(core)) return t.uuid;
+      if (t.ip !== null) {
+        if (isDigit(c0) && IPV4_RE.test(core)) return t.ip;
+        if (countChar(core, C_COLON) >= 2 && IPV6_RE.test(core) && isHexColonAddress(core)) return t.ip;
+      }
+      if (t.hostPort !== null && core.indexOf(':') > 0 && HOST_PORT_RE.test(core)) return t.hostPort;
+      if (t.hex !== null && HEX_PREFIX_RE.test(core)) return t.hex;
+      if (t.number !== null && NUMBER_RE.test(core)) return t.number;
+      if (t.duration !== null && (isDigit(c0) || c0 === C_MINUS || c0 === C_PLUS) && DURATION_RE.test(core)) {
+        return t.duration;
+      }
+      if (t.hex !== null && core.length >= 8 && isLongHex(core)) return t.hex;
+    }
+    if (t.path !== null && isPath(core)) return t.path;
+    if (t.domain !== null && DOMAIN_RE.test(core)) return t.domain;
+    if (hasDigit && t.digits !== null) return this.#maskDigitRuns(core, t.digits, t.hex);
+    return core;
+  }
+
+  /**
+   * Masks each alphanumeric run that holds a digit: runs of hex characters whole, other runs digit by
+   * digit (`x86` → `x<*>`). A signed number after punctuation takes its sign along (`blk_-42`).
+   * When nothing but masks and punctuation remains, the whole token becomes one mask.
+   */
+  #maskDigitRuns(core: string, token: string, hexToken: string | null): string {
+    let out = '';
+    let onlyMasks = true;
+    let i = 0;
+    const n = core.length;
+    while (i < n) {
+      const c = core.charCodeAt(i);
+      if (!isAlnum(c)) {
+        // A '-' right before a digit run, after punctuation or at the start, is a sign.
+        if (
+          c === C_MINUS &&
+          i + 1 < n &&
+          isDigit(core.charCodeAt(i + 1)) &&
+          (i === 0 || !isAlnum(core.charCodeAt(i - 1)))
+        ) {
+          i++;
+          continue;
+        }
+        out += core[i];
+        if (
+          c !== C_DOT &&
+          c !== C_COLON &&
+          c !== C_MINUS &&
+          c !== C_UNDERSCORE &&
+          c !== C_SLASH &&
+          c !== C_PLUS &&
+          c !== 44
+        ) {
+          onlyMasks = false;
+        }
+        i++;
+        continue;
+      }
+      let j = i;
+      let groups = 0;
+      let allHex = true;
+      let prevDigit = false;
+      while (j < n) {
+        const d = core.charCodeAt(j);
+        if (!isAlnum(d)) break;
+        const dig = isDigit(d);
+        if (dig && !prevDigit) groups++;
+        else if (!dig && !isHexLetter(d)) allHex = false;
+        prevDigit = dig;
+        j++;
+      }
+      if (groups === 0) {
+        out += core.slice(i, j);
+        onlyMasks = false;
+      } else if (allHex) {
+        out += hexToken ?? token;
+      } else if (groups >= 2) {
+        // Letters and digits interleaved more than once (`jA9J1UvC004306`): a generated id.
+        out += token;
+      } else {
+        // Mixed run such as `x86` or `e01ab`: keep letters, mask each digit group.
+        let k = i;
+        while (k < j) {
+          const d = core.charCodeAt(k);
+          if (isDigit(d)) {
+            while (k < j && isDigit(core.charCodeAt(k))) k++;
+            out += token;
+          } else {
+            out += core[k];
+            onlyMasks = false;
+            k++;
+          }
+        }
+      }
+      i = j;
+    }
+    return onlyMasks ? token : out;
+  }
+}
+
+function stripOpen(key: string): string {
+  let a = 0;
+  while (a < key.length && (isOpenWrap(key.charCodeAt(a)) || key.charCodeAt(a) === 44)) a++;
+  return a === 0 ? key : key.slice(a);
+}
+
+function countChar(s: string, code: number): number {
+  let k = 0;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === code) k++;
+  return k;
+}
+
+/** Rejects `12:30:45`-like times that the IPv6 pattern would also accept: they need a hex letter or `::`. */
+function isHexColonAddress(s: string): boolean {
+  if (s.indexOf('::') >= 0) return true;
+  for (let i = 0; i < s.length; i++) if (isHexLetter(s.charCodeAt(i))) return true;
+  // Eight all-decimal groups is still an address; a time has three.
+  return countChar(s, C_COLON) >= 5;
+}
+
+/** A run of 8+ hex characters holding both a digit and a letter, or 16+ digits-and-hex. */
+function isLongHex(s: string): boolean {
+  let letters = 0;
+  let digits = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (isDigit(c)) digits++;
+    else if (isHexLetter(c)) letters++;
+    else return false;
+  }
+  return digits > 0 && letters > 0;
+}
+
+/** An absolute or relative file path with at least two segments, POSIX or Windows. */
+function isPath(s: string): boolean {
+  const c0 = s.charCodeAt(0);
+  if (c0 === C_SLASH) {
+    if (s.length < 2) return false;
+    // `/` alone or `//` is punctuation; `/a` counts (HDFS: `/10.0.0.1`, `/user`).
+    return (
+      s.indexOf('/', 1) > 0 || isAlnum(s.charCodeAt(1)) || s.charCodeAt(1) === C_UNDERSCORE || s.charCodeAt(1) === C_DOT
+    );
+  }
+  if (c0 === C_DOT || c0 === 126 /* ~ */) {
+    const sl = s.indexOf('/');
+    return sl > 0 && sl <= 2 && s.length > sl + 1;
+  }
+  if (isAlpha(c0) && s.length > 3 && s.charCodeAt(1) === C_COLON && s.charCodeAt(2) === C_BACKSLASH) return true;
+  return false;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
