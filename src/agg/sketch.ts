@@ -7,17 +7,19 @@
  * Results are also clamped to [min, max] of the values added, which keeps the guarantee and makes a
  * single repeated value come back exactly.
  *
- * Serialization is the standard DDSketch protobuf (readable by every DDSketch implementation), with the
- * dense bins trimmed to the occupied range (the library pads to 128-bin chunks, ~1 KB for one value).
- * The protobuf has no count/sum/min/max fields besides the bins, so `fromBytes` restores `count` exactly
- * but needs `summary` for sum/min/max (rows store them beside the sketch).
+ * Serialization is the standard DDSketch protobuf (readable by every DDSketch implementation); each store
+ * is written dense-but-trimmed or sparse, whichever is smaller (the library's own `toProto` pads to
+ * 128-bin chunks: ~1 KB for one value; ours: ~45 bytes). The protobuf has no count/sum/min/max fields
+ * besides the bins, so `fromBytes` restores `count` exactly but needs `summary` for sum/min/max (rows
+ * store them beside the sketch).
  *
  * Two library defects are worked around here: `merge` ignores the negative-value store, and `fromProto`
- * drops min/max/sum. Small sketches (≤ 8 values) keep raw values and build the DDSketch lazily: bins
+ * drops min/max/sum (and cannot read the sparse form). Small sketches (≤ 8 values) keep raw values and build the DDSketch lazily: bins
  * do not depend on insertion order, so the result is identical and memory stays small for the many
  * series that see a handful of points per window.
  */
 import { DDSketch } from '@datadog/sketches-js';
+import protoRoot from '@datadog/sketches-js/dist/ddsketch/proto/compiled.js';
 
 export const DEFAULT_RELATIVE_ACCURACY = 0.01;
 const INLINE_VALUES = 8;
@@ -120,28 +122,47 @@ export class QuantileSketch {
     return v;
   }
 
-  /** Standard DDSketch protobuf bytes, bins trimmed to the occupied key range. */
+  /**
+   * Standard DDSketch protobuf bytes. Each store is written in the smaller of the two forms the format
+   * allows: contiguous bins trimmed to the occupied range, or the sparse `binCounts` map.
+   */
   toBytes(): Uint8Array {
     const dd = this.#materialize();
-    const out = new DDSketch({ relativeAccuracy: this.relativeAccuracy });
-    out.mapping = dd.mapping;
-    trimInto(dd.store, out.store);
-    trimInto(dd.negativeStore, out.negativeStore);
-    out.zeroCount = dd.zeroCount;
-    return out.toProto();
+    const mapping = dd.mapping.toProto();
+    return proto.DDSketch.encode(
+      proto.DDSketch.create({
+        mapping,
+        positiveValues: encodeStore(dd.store),
+        negativeValues: encodeStore(dd.negativeStore),
+        zeroCount: dd.zeroCount,
+      }),
+    ).finish();
   }
 
   toBase64(): string {
     return Buffer.from(this.toBytes()).toString('base64');
   }
 
-  /** Decodes `toBytes` output (or any DDSketch protobuf with a logarithmic mapping). */
+  /**
+   * Decodes `toBytes` output or any DDSketch protobuf with a logarithmic mapping and no index offset
+   * (what the Go/Java/Python implementations write by default). The library's own `fromProto` cannot
+   * be used: it ignores the sparse `binCounts` form.
+   */
   static fromBytes(bytes: Uint8Array, summary: SketchSummary = {}): QuantileSketch {
-    const dd = DDSketch.fromProto(bytes) as LibSketch;
-    const ra = (dd.mapping.gamma - 1) / (dd.mapping.gamma + 1);
+    const msg = proto.DDSketch.decode(bytes);
+    const gamma = msg.mapping?.gamma;
+    if (gamma === undefined || !(gamma > 1)) throw new Error('DDSketch bytes: missing or invalid mapping gamma');
+    if ((msg.mapping?.indexOffset ?? 0) !== 0 || (msg.mapping?.interpolation ?? 0) !== 0) {
+      throw new Error('DDSketch bytes: only the logarithmic mapping without index offset is supported');
+    }
     // Keep the nominal accuracy when it is a float round-trip of one (0.009999999999999957 → 0.01).
-    const nominal = Math.round(ra * 1e9) / 1e9;
-    const s = new QuantileSketch({ relativeAccuracy: nominal });
+    const ra = Math.round(((gamma - 1) / (gamma + 1)) * 1e9) / 1e9;
+    const s = new QuantileSketch({ relativeAccuracy: ra });
+    const dd = new DDSketch({ relativeAccuracy: ra });
+    decodeStore(msg.positiveValues, dd.store);
+    decodeStore(msg.negativeValues, dd.negativeStore);
+    dd.zeroCount = msg.zeroCount ?? 0;
+    dd.count = dd.store.count + dd.negativeStore.count + dd.zeroCount;
     s.#inline = undefined;
     s.#dd = dd;
     s.#count = dd.count;
@@ -167,15 +188,55 @@ export class QuantileSketch {
 
 type Store = LibSketch['store'];
 
-function trimInto(src: Store, dst: Store): void {
-  if (src.count === 0) return;
-  const from = src.minKey - src.offset;
-  const to = src.maxKey - src.offset + 1;
-  dst.bins = src.bins.slice(from, to);
-  dst.offset = src.minKey;
-  dst.minKey = src.minKey;
-  dst.maxKey = src.maxKey;
-  dst.count = src.count;
+interface ProtoStore {
+  binCounts?: Record<string, number>;
+  contiguousBinCounts?: number[];
+  contiguousBinIndexOffset?: number;
+}
+interface ProtoSketch {
+  mapping?: { gamma?: number; indexOffset?: number; interpolation?: number };
+  positiveValues?: ProtoStore;
+  negativeValues?: ProtoStore;
+  zeroCount?: number;
+}
+interface ProtoType<T> {
+  create(props: T): T;
+  encode(msg: T): { finish(): Uint8Array };
+  decode(bytes: Uint8Array): T;
+}
+/** The library's generated protobuf code (DDSketch.proto), typed for the parts used here. */
+const proto = protoRoot as unknown as { DDSketch: ProtoType<ProtoSketch> };
+
+/** Bytes per non-empty bin in the sparse map form vs per bin in the contiguous form. */
+const SPARSE_BIN_BYTES = 14;
+const DENSE_BIN_BYTES = 8;
+
+function encodeStore(st: Store): ProtoStore {
+  if (st.count === 0) return {};
+  const from = st.minKey - st.offset;
+  const to = st.maxKey - st.offset + 1;
+  let nonEmpty = 0;
+  for (let i = from; i < to; i++) if ((st.bins[i] as number) !== 0) nonEmpty++;
+  if (nonEmpty * SPARSE_BIN_BYTES < (to - from) * DENSE_BIN_BYTES) {
+    const binCounts: Record<string, number> = {};
+    for (let i = from; i < to; i++) {
+      const c = st.bins[i] as number;
+      if (c !== 0) binCounts[String(i + st.offset)] = c;
+    }
+    return { binCounts };
+  }
+  return { contiguousBinCounts: st.bins.slice(from, to), contiguousBinIndexOffset: st.minKey };
+}
+
+function decodeStore(p: ProtoStore | undefined, into: Store): void {
+  if (!p) return;
+  const off = p.contiguousBinIndexOffset ?? 0;
+  const bins = p.contiguousBinCounts ?? [];
+  for (let i = 0; i < bins.length; i++) {
+    const c = bins[i] as number;
+    if (c > 0) into.add(off + i, c);
+  }
+  for (const [k, c] of Object.entries(p.binCounts ?? {})) if (c > 0) into.add(Number(k), c);
 }
 
 /** The exact value the sketch approximates: sorted[⌊q·(n−1)⌋] (for tests and oracles). */
