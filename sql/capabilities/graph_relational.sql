@@ -1,0 +1,17 @@
+-- The active call graph as a plain table (used when Apache AGE is absent, and as the staging
+-- form of the refresh). Vertices are dim_resource rows; k-hop and path queries use recursive CTEs.
+CREATE TABLE IF NOT EXISTS graph_active_edge (
+  tenant_id       BIGINT NOT NULL REFERENCES dim_tenant(tenant_id),
+  src_resource_id BIGINT NOT NULL REFERENCES dim_resource(resource_id),
+  dst_resource_id BIGINT NOT NULL REFERENCES dim_resource(resource_id),
+  first_seen      TIMESTAMPTZ NOT NULL,
+  last_seen       TIMESTAMPTZ NOT NULL,
+  calls           BIGINT NOT NULL,
+  errors          BIGINT NOT NULL,
+  rps             DOUBLE PRECISION NOT NULL,
+  err_rate        DOUBLE PRECISION NOT NULL,
+  p95_ms          DOUBLE PRECISION,
+  refreshed_to    TIMESTAMPTZ NOT NULL,
+  PRIMARY KEY (tenant_id, src_resource_id, dst_resource_id)
+);
+CREATE INDEX IF NOT EXISTS idx_gae_dst ON graph_active_edge(tenant_id, dst_resource_id);

@@ -1,0 +1,129 @@
+import {
+  ABSENT_COST,
+  OPTIONAL_EXTENSIONS,
+  REQUIRED_EXTENSIONS,
+  availableExtensions,
+  installedExtensions,
+} from './capabilities.js';
+import { loadMigrations } from './migrate.js';
+import type { Queryable } from './types.js';
+
+export interface Check {
+  name: string;
+  status: 'ok' | 'warn' | 'fail';
+  detail: string;
+}
+
+async function tableExists(db: Queryable, name: string): Promise<boolean> {
+  const r = await db.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [name]);
+  return r.rows[0]?.ok === true;
+}
+
+/** Inspects a database without changing it: version, schema, extensions, TimescaleDB job health. */
+export async function inspectDatabase(db: Queryable): Promise<Check[]> {
+  const checks: Check[] = [];
+  const v = await db.query<{ v: string }>('SELECT version() AS v');
+  checks.push({ name: 'server', status: 'ok', detail: v.rows[0]!.v });
+
+  const available = await availableExtensions(db);
+  const installed = await installedExtensions(db);
+  for (const ext of REQUIRED_EXTENSIONS) {
+    checks.push(
+      available.has(ext)
+        ? {
+            name: `extension ${ext}`,
+            status: 'ok',
+            detail: installed.has(ext) ? `installed ${installed.get(ext)}` : 'available',
+          }
+        : {
+            name: `extension ${ext}`,
+            status: 'fail',
+            detail: 'required but not available: install PostgreSQL contrib',
+          },
+    );
+  }
+
+  const code = loadMigrations().at(-1)?.version ?? 0;
+  let applied = 0;
+  if (await tableExists(db, 'ob_schema_migration')) {
+    applied =
+      (await db.query<{ v: number | null }>('SELECT max(version) AS v FROM ob_schema_migration')).rows[0]?.v ?? 0;
+  }
+  checks.push(
+    applied === code
+      ? { name: 'schema', status: 'ok', detail: `migrations current (version ${applied})` }
+      : applied > code
+        ? {
+            name: 'schema',
+            status: 'fail',
+            detail: `database is at ${applied}, newer than this ObserveBridge (${code})`,
+          }
+        : { name: 'schema', status: 'fail', detail: `at version ${applied} of ${code}: run 'observebridge migrate'` },
+  );
+
+  const recorded = new Map<string, { enabled: boolean; variant: string }>();
+  if (await tableExists(db, 'ob_capability')) {
+    const r = await db.query<{ name: string; enabled: boolean; variant: string }>(
+      'SELECT name, enabled, variant FROM ob_capability',
+    );
+    for (const row of r.rows) recorded.set(row.name, row);
+  }
+  for (const ext of OPTIONAL_EXTENSIONS) {
+    const rec = recorded.get(ext);
+    if (rec?.enabled)
+      checks.push({
+        name: `capability ${ext}`,
+        status: 'ok',
+        detail: `on (${rec.variant}, ${installed.get(ext) ?? '?'})`,
+      });
+    else if (available.has(ext))
+      checks.push({
+        name: `capability ${ext}`,
+        status: 'warn',
+        detail: `available but not in use (${rec?.variant ?? 'not migrated'}): ${ABSENT_COST[ext]}`,
+      });
+    else checks.push({ name: `capability ${ext}`, status: 'warn', detail: `absent: ${ABSENT_COST[ext]}` });
+  }
+
+  if (recorded.get('timescaledb')?.enabled) checks.push(await timescaleJobHealth(db));
+  return checks;
+}
+
+/**
+ * TimescaleDB policy jobs can fail on every scheduled run while a manual run works (seen on
+ * PostgreSQL 15.20 + TimescaleDB 2.28): a setup that looks healthy never compresses or drops
+ * anything. The job statistics tell.
+ */
+async function timescaleJobHealth(db: Queryable): Promise<Check> {
+  try {
+    const r = await db.query<{
+      job_id: number;
+      proc_name: string;
+      total_failures: number;
+      total_successes: number;
+      last_run_status: string | null;
+    }>(
+      `SELECT j.job_id, j.proc_name, s.total_failures, s.total_successes, s.last_run_status
+         FROM timescaledb_information.jobs j
+         LEFT JOIN timescaledb_information.job_stats s USING (job_id)
+        WHERE j.proc_name IN ('policy_compression', 'policy_retention')`,
+    );
+    const failing = r.rows.filter((x) => (x.total_failures ?? 0) > 0 && (x.total_successes ?? 0) === 0);
+    if (failing.length > 0) {
+      return {
+        name: 'timescaledb policies',
+        status: 'warn',
+        detail:
+          `${failing.length} of ${r.rows.length} policy jobs have only failed (${failing.map((f) => `${f.proc_name}#${f.job_id}`).join(', ')}); ` +
+          `compression/retention are not happening. Check timescaledb_information.job_errors; the maintenance job can take over retention.`,
+      };
+    }
+    return { name: 'timescaledb policies', status: 'ok', detail: `${r.rows.length} policy jobs, none failing` };
+  } catch (e) {
+    return {
+      name: 'timescaledb policies',
+      status: 'warn',
+      detail: `cannot read job statistics: ${(e as Error).message}`,
+    };
+  }
+}
