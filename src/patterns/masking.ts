@@ -131,9 +131,6 @@ function isAlpha(c: number): boolean {
 function isAlnum(c: number): boolean {
   return isDigit(c) || isAlpha(c);
 }
-function isWhitespace(c: number): boolean {
-  return c === C_SPACE || (c >= C_TAB && c <= 13) || c === 0xa0;
-}
 
 /** Leading punctuation stripped before classifying a token: ( [ { " ' ` */
 function isOpenWrap(c: number): boolean {
@@ -184,6 +181,20 @@ const TEXT_DATE_RE = new RegExp(
 );
 /** ISO 8601 dates and date-times: `2024-05-03`, `2024-05-03T12:10:10.123Z`, `2024-05-03T12:10:10+02:00`. */
 const ISO_DATE_RE = /^\d{4}-\d{2}-\d{2}(?:[T_]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+/** Units after a number that make it a duration or a size (the `duration` built-in). */
+const DURATION_UNITS = new Set(
+  'ns us µs ms s sec secs m min mins h hr hrs d k K M G T P kb Kb KB kB mb Mb MB gb Gb GB tb TB pb PB KiB MiB GiB TiB b B bytes x'.split(
+    ' ',
+  ),
+);
+const MONTHS = new Set(
+  'Jan Feb Mar Apr May Jun Jul Aug Sep Sept Oct Nov Dec January February March April June July August September October November December'.split(
+    ' ',
+  ),
+);
+const MONTH_INITIAL = new Set([...'JFMASOND'].map((ch) => ch.charCodeAt(0)));
+/** `10/Oct/2000:13:55:36`: the one date format with a month name inside a token. */
+const SLASH_MONTH_RE = /\d\/[A-Z][a-z]{2}\/\d{4}:/;
 /** `name.example.com:8080`: a dotted host name with a port. */
 const HOST_PORT_RE = /^[A-Za-z0-9][\w-]*(?:\.[\w-]+)+:\d{1,5}$/;
 /** A dotted name of three or more labels ending in a letter label: `db1.prod.example.com`, `com.apple.foo`. */
@@ -200,6 +211,9 @@ export class Masker {
   readonly #ignored: ReadonlySet<string>;
   readonly #delims: RegExp | null;
   readonly #stripHeader: boolean;
+  readonly #quickOk: boolean;
+  readonly #quickToken: string;
+  readonly #suffixed = new Map<number, string>();
   readonly #maskTokens: Set<string>;
   #flags = new Uint8Array(64);
 
@@ -238,6 +252,21 @@ export class Masker {
     });
     this.#ignored = new Set(opts.ignoredFields ?? []);
     this.#stripHeader = opts.stripHeader ?? true;
+    // The fast path may only answer when every built-in it stands for is on and writes one token.
+    const quickKinds: BuiltinMask[] = [
+      'datetime',
+      'ip',
+      'hostPort',
+      'domain',
+      'uuid',
+      'hex',
+      'number',
+      'duration',
+      'digits',
+    ];
+    const first = tok.datetime;
+    this.#quickToken = first ?? PARAM;
+    this.#quickOk = first !== null && quickKinds.every((k) => tok[k] === first);
     const delims = (opts.extraDelimiters ?? []).filter((d) => d.length > 0);
     this.#delims = delims.length === 0 ? null : new RegExp(delims.map(escapeRegExp).join('|'), 'g');
   }
@@ -257,54 +286,98 @@ export class Masker {
   /** The masked tokens of one line. */
   tokens(line: string): string[] {
     let s = line;
+    for (const r of this.#rules) s = s.replace(r.re, r.token);
+    const dt = this.#tok.datetime;
+    let out = this.#scan(this.#delims === null ? s : s.replace(this.#delims, ' '), dt !== null);
+    if (out === null) {
+      // A month name was seen: dates spelled with words span several tokens, so they are masked on
+      // the line, then the line is scanned again. Most lines have no month name and skip the regex.
+      s = s.replace(TEXT_DATE_RE, dt!);
+      out = this.#scan(this.#delims === null ? s : s.replace(this.#delims, ' '), false)!;
+    }
+    if (this.#stripHeader && out.length > 2) {
+      const h = headerLength(out, this.#flags);
+      if (h > 0) {
+        out.splice(0, h);
+        this.#flags.copyWithin(0, h, h + out.length);
+      }
+    }
+    return out;
+  }
+
+  /** Splits and masks; `null` when `watchMonths` and a month name was seen (the caller re-scans). */
+  #scan(s: string, watchMonths: boolean): string[] | null {
     let flags = this.#flags;
     let nt = 0;
-    for (const r of this.#rules) s = s.replace(r.re, r.token);
-    // Dates spelled with words span several tokens, so they are masked on the line, not per token.
-    const dt = this.#tok.datetime;
-    if (dt !== null && s.indexOf(':') >= 0) s = s.replace(TEXT_DATE_RE, dt);
-    if (this.#delims !== null) s = s.replace(this.#delims, ' ');
     const out: string[] = [];
     const n = s.length;
     let i = 0;
     while (i < n) {
       let c = s.charCodeAt(i);
-      if (isWhitespace(c)) {
+      if (c <= C_SPACE || c === 0xa0) {
         i++;
         continue;
       }
       const start = i;
       // Flags collected in the same pass that finds the token's end.
       let digit = false;
-      let special = false; // '/', '@', '=', ':', '\', '<'
+      let special = false; // '/', '@', '=', '\', '<' (and ':' after the fast path)
+      let colon = false;
       let dots = 0;
       while (i < n) {
         c = s.charCodeAt(i);
-        if (isWhitespace(c)) break;
-        if (c >= C_0 && c <= C_9) digit = true;
+        if (c > 64) {
+          // Letters and most punctuation; the rare specials above 64 are '\' and no-break space.
+          if (c === C_BACKSLASH) special = true;
+          else if (c === 0xa0) break;
+        } else if (c <= C_SPACE) {
+          if (c === C_SPACE || (c >= C_TAB && c <= 13)) break;
+        } else if (c >= C_0 && c <= C_9) digit = true;
         else if (c === C_DOT) dots++;
-        else if (c === C_SLASH || c === C_AT || c === C_EQ || c === C_COLON || c === C_BACKSLASH || c === C_LT)
-          special = true;
+        else if (c === C_COLON) colon = true;
+        else if (c === C_SLASH || c === C_AT || c === C_EQ || c === C_LT) special = true;
         i++;
       }
+      if (digit && !special && this.#quickOk) {
+        // Most variables are plain numbers, times, addresses and ids: recognise them from the
+        // characters, without cutting the token out or running a regex.
+        const q = this.#quick(s, start, i);
+        if (q !== null) {
+          if (nt === flags.length) {
+            flags = new Uint8Array(flags.length * 2);
+            flags.set(this.#flags);
+            this.#flags = flags;
+          }
+          flags[nt++] = 1;
+          out.push(q);
+          continue;
+        }
+      }
+      if (colon) special = true;
       const raw = s.slice(start, i);
       let tok: string | null = raw;
-      if (digit || special || dots >= 2) tok = this.maskToken(raw, digit);
-      if (tok === null) continue;
+      let variable = 0;
+      if (digit || special || dots >= 2) {
+        if (watchMonths && digit && special && SLASH_MONTH_RE.test(raw)) return null;
+        tok = this.maskToken(raw, digit);
+        if (tok === null) continue;
+        variable = tok !== raw || (special && this.holdsMask(raw)) ? 1 : 0;
+      } else if (
+        watchMonths &&
+        i - start >= 3 &&
+        i - start <= 9 &&
+        MONTH_INITIAL.has(s.charCodeAt(start)) &&
+        MONTHS.has(raw)
+      ) {
+        return null;
+      }
       if (nt === flags.length) {
         flags = new Uint8Array(flags.length * 2);
         flags.set(this.#flags);
         this.#flags = flags;
       }
-      flags[nt++] = tok !== raw || this.holdsMask(raw) ? 1 : 0;
+      flags[nt++] = variable;
       out.push(tok);
-    }
-    if (this.#stripHeader && nt > 2) {
-      const h = headerLength(out, flags);
-      if (h > 0) {
-        out.splice(0, h);
-        flags.copyWithin(0, h, nt);
-      }
     }
     return out;
   }
@@ -315,6 +388,75 @@ export class Masker {
    */
   get variableFlags(): Uint8Array {
     return this.#flags;
+  }
+
+  /**
+   * Fast path for a token with a digit and none of `/ @ = < \`, in `s[start, end)`: returns the
+   * masked token when the token is a number, time, date, IPv4 (with port), UUID, hex id or
+   * duration, or `null` to let the general path decide. Only used when those built-ins all write
+   * the same token (the default), so which of them matched does not matter.
+   */
+  #quick(s: string, start: number, end: number): string | null {
+    let a = start;
+    let b = end;
+    while (a < b && isOpenWrap(s.charCodeAt(a))) a++;
+    while (b > a && isCloseWrap(s.charCodeAt(b - 1))) b--;
+    if (a === b) return null;
+    let digits = 0;
+    let hexLetters = 0;
+    let letters = 0;
+    let seps = 0;
+    let lastDigit = -1;
+    let firstLetter = -1;
+    for (let k = a; k < b; k++) {
+      const c = s.charCodeAt(k);
+      if (c >= C_0 && c <= C_9) {
+        digits++;
+        lastDigit = k;
+      } else if (isHexLetter(c)) {
+        hexLetters++;
+        if (firstLetter < 0) firstLetter = k;
+      } else if (isAlpha(c) || c === 181 /* µ */) {
+        letters++;
+        if (firstLetter < 0) firstLetter = k;
+      } else if (c === C_DOT || c === C_COLON || c === C_MINUS || c === C_UNDERSCORE || c === C_PLUS || c === 44) {
+        seps++;
+      } else return null;
+    }
+    if (digits === 0) return null;
+    const len = b - a;
+    const c0 = s.charCodeAt(a);
+    let ok: boolean;
+    if (letters === 0 && hexLetters === 0) {
+      // Digits and separators only: a number, version, time, date or IPv4[:port].
+      ok = true;
+    } else if (lastDigit < firstLetter && letters + hexLetters <= 5 && seps <= 1 && isDigit(c0)) {
+      // A number with a unit: `12ms`, `1.5s`, `4KB`.
+      ok = DURATION_UNITS.has(s.slice(firstLetter, b));
+    } else if (len > 2 && letters === 1 && seps === 0 && c0 === C_0 && (s.charCodeAt(a + 1) | 32) === 120) {
+      ok = true; // 0x1f
+    } else if (letters === 0 && seps === 0 && len >= 8) {
+      ok = true; // a long hex id with a digit and a letter: 3f2a9c1d
+    } else if (len === 36 && letters === 0 && seps === 4) {
+      ok =
+        s.charCodeAt(a + 8) === C_MINUS &&
+        s.charCodeAt(a + 13) === C_MINUS &&
+        s.charCodeAt(a + 18) === C_MINUS &&
+        s.charCodeAt(a + 23) === C_MINUS;
+    } else ok = false;
+    if (!ok) return null;
+    const tok = this.#quickToken;
+    if (a === start && b === end) return tok;
+    if (a === start && b === end - 1) {
+      const c = s.charCodeAt(b);
+      let cached = this.#suffixed.get(c);
+      if (cached === undefined) {
+        cached = tok + s[b]!;
+        this.#suffixed.set(c, cached);
+      }
+      return cached;
+    }
+    return s.slice(start, a) + tok + s.slice(b, end);
   }
 
   /** Masks one raw token; `null` drops it (an ignored field). */
