@@ -1,41 +1,58 @@
 /**
- * URN shapes used by the topology extractors. Cloud objects are keyed by the provider's own id
- * (`urn:<cloud>:<kind>:<id>`), so the same instance in a Terraform state, a Pulumi export and a
- * cloud snapshot collapses to one node. Hosts follow the service-graph convention
- * (`urn:host:<host>`), Kubernetes objects `urn:k8s:<kind>:<ns>/<name>` (Services as
- * `urn:k8s:svc:<ns>/<name>`), databases reached by URL `urn:db:<system>:<host>/<db>`.
+ * URN shapes of the topology extractors, built on the canonical ones in core/urn.ts (hosts,
+ * Kubernetes services and databases use exactly those builders, so a host found by Ansible and
+ * the same host seen in spans are one resource). Components are escaped the same way, so `:`
+ * and `/` stay separators.
+ *
+ *   urn:<cloud>:<kind>:<provider id>   cloud object (aws, gcp, azure, aliyun); kind as in docs/cloud-snapshot.md
+ *   urn:k8s:svc:<ns>/<name>            Kubernetes Service; other kinds urn:k8s:<kind>:<ns>/<name>
+ *   urn:tf:<type>:<id>                 Terraform object without a cloud mapping, by provider id
+ *   urn:tf:<state>:<address>           ... and without an id, by lineage and instance address
+ *   urn:pulumi:...                     Pulumi object without a cloud mapping: its own URN, as is
+ *   urn:host:<host>                    Ansible host (inventory hostname), external host
+ *   urn:ansible:group:<inventory>/<group>
+ *   urn:db:<system>:<host>/<db>        database reached through a connection string
+ *   urn:endpoint:internet              traffic from anywhere (0.0.0.0/0)
  */
+import {
+  dbUrn as coreDbUrn,
+  escapeComponent,
+  hostUrn as coreHostUrn,
+  k8sServiceUrn,
+  normalizeHost as coreNormalizeHost,
+} from '../core/urn.js';
 
-/** Lower-cased host, trailing dot and IPv6 brackets stripped. */
 export function normalizeHost(host: string): string {
-  let h = host.trim().toLowerCase();
-  if (h.startsWith('[') && h.endsWith(']')) h = h.slice(1, -1);
-  if (h.endsWith('.')) h = h.slice(0, -1);
-  return h;
+  return coreNormalizeHost(host) ?? host.trim().toLowerCase();
 }
 
 export function hostUrn(host: string): string {
-  return `urn:host:${normalizeHost(host)}`;
+  return coreHostUrn(host);
 }
 
 /** Azure resource ids are case-insensitive: lower-case them so every spelling gives one URN. */
 export function cloudUrn(cloud: string, kind: string, id: string): string {
   const nid = cloud === 'azure' ? id.toLowerCase() : id;
-  return `urn:${cloud}:${kind}:${nid}`;
+  return `urn:${cloud}:${kind}:${escapeComponent(nid)}`;
 }
 
 export function k8sUrn(kind: string, namespace: string | undefined, name: string): string {
-  const k = kind === 'service' ? 'svc' : kind;
-  return namespace === undefined ? `urn:k8s:${k}:${name}` : `urn:k8s:${k}:${namespace}/${name}`;
+  if (kind === 'service' && namespace !== undefined) return k8sServiceUrn(namespace, name);
+  const n = escapeComponent(name.toLowerCase());
+  return namespace === undefined
+    ? `urn:k8s:${kind}:${n}`
+    : `urn:k8s:${kind}:${escapeComponent(namespace.toLowerCase())}/${n}`;
 }
 
 /** A Terraform object without a cloud mapping: by type and provider id, else by state and address. */
 export function tfUrn(type: string, id: string | undefined, stateId: string, address: string): string {
-  return id !== undefined && id !== '' ? `urn:tf:${type}:${id}` : `urn:tf:${stateId}:${address}`;
+  return id !== undefined && id !== ''
+    ? `urn:tf:${escapeComponent(type)}:${escapeComponent(id)}`
+    : `urn:tf:${escapeComponent(stateId)}:${escapeComponent(address)}`;
 }
 
 export function ansibleGroupUrn(inventoryId: string, group: string): string {
-  return `urn:ansible:group:${inventoryId}/${group}`;
+  return `urn:ansible:group:${escapeComponent(inventoryId)}/${escapeComponent(group)}`;
 }
 
 /** Token used in `urn:db:<system>:...` (matches the service-graph database table). */
@@ -53,8 +70,6 @@ const DB_SYSTEMS: Record<string, string> = {
   mssql: 'mssql',
   oracle: 'oracle',
   cassandra: 'cassandra',
-  elasticsearch: 'elasticsearch',
-  memcached: 'memcached',
   clickhouse: 'clickhouse',
 };
 
@@ -63,7 +78,7 @@ export function dbSystemForScheme(scheme: string): string | undefined {
 }
 
 export function dbUrn(system: string, host: string, db: string | undefined): string {
-  return `urn:db:${system}:${normalizeHost(host)}/${db === undefined || db === '' ? '_' : db}`;
+  return coreDbUrn(system, normalizeHost(host), db === '' ? undefined : db);
 }
 
 /** Traffic from anywhere (security group ingress from 0.0.0.0/0, firewall source_ranges). */
