@@ -204,7 +204,9 @@ export class CallsAggregator implements Aggregator<Span, CallsOutput> {
   readonly #recent: RecentIds;
   readonly #dir: ResourceDirectory;
   readonly #pending = new Map<string, Pending>();
-  readonly #edges = new Map<string, EdgeAcc>();
+  /** bucket → src node → dst node → edge. Nodes are interned objects, so lookups hash no strings. */
+  readonly #edgeIndex = new Map<number, Map<NodeRef, Map<NodeRef, EdgeAcc>>>();
+  readonly #edges: EdgeAcc[] = [];
   readonly #resByUrn = new Map<string, Res>();
   readonly #resCache = new WeakMap<object, Res | null>();
   readonly #targetNodes = new Map<string, NodeRef>();
@@ -349,7 +351,7 @@ export class CallsAggregator implements Aggregator<Span, CallsOutput> {
       }
       return r;
     };
-    for (const acc of this.#edges.values()) {
+    for (const acc of this.#edges) {
       const src = resolve(acc.src);
       const dst = resolve(acc.dst);
       if (src === null || dst === null) {
@@ -485,8 +487,11 @@ export class CallsAggregator implements Aggregator<Span, CallsOutput> {
       return undefined;
     }
     const bucket = floorTo(anchor, this.#bucketMs);
-    const key = bucket + SEP + src.key + SEP + dst.key;
-    let acc = this.#edges.get(key);
+    let bySrc = this.#edgeIndex.get(bucket);
+    if (bySrc === undefined) this.#edgeIndex.set(bucket, (bySrc = new Map()));
+    let byDst = bySrc.get(src);
+    if (byDst === undefined) bySrc.set(src, (byDst = new Map()));
+    let acc = byDst.get(dst);
     if (acc === undefined) {
       acc = {
         bucket,
@@ -499,7 +504,8 @@ export class CallsAggregator implements Aggregator<Span, CallsOutput> {
         samples: [],
         virtualServerCalls: 0,
       };
-      this.#edges.set(key, acc);
+      byDst.set(dst, acc);
+      this.#edges.push(acc);
     }
     acc.calls++;
     if (failed) acc.errors++;

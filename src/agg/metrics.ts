@@ -97,8 +97,6 @@ interface Identity {
   attrs: Attrs;
 }
 
-const SEP = '\u0000';
-
 export class MetricsAggregator implements Aggregator<MetricPoint, MetricsOutput> {
   readonly counters: AggregatorCounters;
   readonly #w: Window;
@@ -108,7 +106,9 @@ export class MetricsAggregator implements Aggregator<MetricPoint, MetricsOutput>
   readonly #fallback: string | undefined;
   readonly #include: ReadonlySet<string> | undefined;
   readonly #exclude: ReadonlySet<string>;
-  readonly #series = new Map<string, Series>();
+  /** bucket → resource URN → metric → label key → series (nested: no per-point key concatenation). */
+  readonly #index = new Map<number, Map<string, Map<string, Map<string, Series>>>>();
+  readonly #series: Series[] = [];
   readonly #perMetric = new Map<string, PerMetric>();
   readonly #resourceAttrs = new Map<string, Attrs>();
   readonly #identityCache = new WeakMap<object, Identity | null>();
@@ -148,24 +148,23 @@ export class MetricsAggregator implements Aggregator<MetricPoint, MetricsOutput>
     const bucket = floorTo(p.ts, this.#bucketMs);
     const keys = this.#seriesKeys(p.labels);
     const labelKey = canonicalLabelKey(keys, p.labels);
-    const key = bucket + SEP + id.urn + SEP + p.name + SEP + labelKey;
-    let s = this.#series.get(key);
+    const slot = this.#slot(bucket, id.urn, p.name);
+    let s = slot.get(labelKey);
     if (s === undefined) {
       const pm = this.#metric(p.name);
       if (pm.series < this.#cap) {
         pm.series++;
-        s = this.#open(key, bucket, id, p.name, labelKey, labelsObject(keys, p.labels));
+        s = this.#open(slot, bucket, id, p.name, labelKey, labelsObject(keys, p.labels));
       } else {
         pm.overflowPoints++;
-        const okey = bucket + SEP + id.urn + SEP + p.name + SEP + OVERFLOW_KEY;
-        s = this.#series.get(okey);
+        s = slot.get(OVERFLOW_KEY);
         if (s === undefined) {
           if (pm.overflowSeries >= this.#cap) {
             pm.dropped++;
             return;
           }
           pm.overflowSeries++;
-          s = this.#open(okey, bucket, id, p.name, OVERFLOW_KEY, { ...OVERFLOW_LABELS });
+          s = this.#open(slot, bucket, id, p.name, OVERFLOW_KEY, { ...OVERFLOW_LABELS });
         }
       }
     }
@@ -175,7 +174,7 @@ export class MetricsAggregator implements Aggregator<MetricPoint, MetricsOutput>
   finish(): MetricsOutput {
     if (this.#finished) throw new Error('MetricsAggregator: finish() called twice');
     this.#finished = true;
-    const series = [...this.#series.values()].sort(
+    const series = [...this.#series].sort(
       (a, b) => a.bucket - b.bucket || cmp(a.urn, b.urn) || cmp(a.metric, b.metric) || cmp(a.labelKey, b.labelKey),
     );
     const rows: MetricRow[] = series.map((s) => ({
@@ -205,7 +204,7 @@ export class MetricsAggregator implements Aggregator<MetricPoint, MetricsOutput>
       rows,
       stats: {
         points: this.counters.in,
-        series: this.#series.size,
+        series: this.#series.length,
         rows: rows.length,
         overflowPoints,
         droppedPoints,
@@ -215,8 +214,18 @@ export class MetricsAggregator implements Aggregator<MetricPoint, MetricsOutput>
     };
   }
 
+  #slot(bucket: number, urn: string, metric: string): Map<string, Series> {
+    let byUrn = this.#index.get(bucket);
+    if (byUrn === undefined) this.#index.set(bucket, (byUrn = new Map()));
+    let byMetric = byUrn.get(urn);
+    if (byMetric === undefined) byUrn.set(urn, (byMetric = new Map()));
+    let byLabels = byMetric.get(metric);
+    if (byLabels === undefined) byMetric.set(metric, (byLabels = new Map()));
+    return byLabels;
+  }
+
   #open(
-    key: string,
+    slot: Map<string, Series>,
     bucket: number,
     id: Identity,
     metric: string,
@@ -231,7 +240,8 @@ export class MetricsAggregator implements Aggregator<MetricPoint, MetricsOutput>
       labels,
       sketch: new QuantileSketch({ relativeAccuracy: this.#ra }),
     };
-    this.#series.set(key, s);
+    slot.set(labelKey, s);
+    this.#series.push(s);
     if (!this.#resourceAttrs.has(id.urn)) this.#resourceAttrs.set(id.urn, id.attrs);
     return s;
   }
@@ -281,14 +291,31 @@ export class MetricsAggregator implements Aggregator<MetricPoint, MetricsOutput>
   }
 }
 
-const OVERFLOW_KEY = JSON.stringify(['__overflow__', 'true']);
-
-/** Canonical, unambiguous key of a label set: JSON of [k1, v1, k2, v2, …] with keys sorted. */
+/**
+ * Canonical, unambiguous key of a label set (keys sorted): `k1 \x01 v1 \x02 k2 \x01 v2 …`, or, when a
+ * key or value itself contains \x01 or \x02, the JSON of [k1, v1, k2, v2, …] (JSON never contains a
+ * raw \x01, so the two forms cannot collide).
+ */
 export function canonicalLabelKey(sortedKeys: readonly string[], labels: Attrs): string {
-  const flat: string[] = [];
-  for (const k of sortedKeys) flat.push(k, String(labels[k]));
-  return JSON.stringify(flat);
+  let out = '';
+  for (let i = 0; i < sortedKeys.length; i++) {
+    const k = sortedKeys[i] as string;
+    const v = String(labels[k]);
+    if (hasSeparator(k) || hasSeparator(v)) {
+      const flat: string[] = [];
+      for (const kk of sortedKeys) flat.push(kk, String(labels[kk]));
+      return JSON.stringify(flat);
+    }
+    out += (i === 0 ? '' : '\x02') + k + '\x01' + v;
+  }
+  return out;
 }
+
+function hasSeparator(s: string): boolean {
+  return s.includes('\x01') || s.includes('\x02');
+}
+
+const OVERFLOW_KEY = canonicalLabelKey(['__overflow__'], { __overflow__: 'true' });
 
 function labelsObject(sortedKeys: readonly string[], labels: Attrs): Record<string, string> {
   const o: Record<string, string> = {};

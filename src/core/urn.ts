@@ -44,18 +44,33 @@ export function attr(attrs: Attrs | undefined, ...keys: readonly string[]): stri
   if (!attrs) return undefined;
   for (const k of keys) {
     let v = attrs[k];
-    if (v === undefined && k.includes('.')) v = attrs[k.replaceAll('.', '_')];
+    if (v === undefined) {
+      const flat = flatKey(k);
+      if (flat !== k) v = attrs[flat];
+    }
     if (v === undefined) continue;
-    const s = String(v).trim();
+    const s = typeof v === 'string' ? v.trim() : String(v);
     if (s !== '') return s;
   }
   return undefined;
 }
 
+const FLAT_KEYS = new Map<string, string>();
+
+/** `db.system.name` → `db_system_name`, memoized (lookups run per span; keys are a small fixed set). */
+function flatKey(k: string): string {
+  let f = FLAT_KEYS.get(k);
+  if (f === undefined) {
+    f = k.replaceAll('.', '_');
+    if (FLAT_KEYS.size < 10_000) FLAT_KEYS.set(k, f);
+  }
+  return f;
+}
+
 /** Whether a key is present at all (even with an empty value), in either form. */
 function hasKey(attrs: Attrs | undefined, key: string): boolean {
   if (!attrs) return false;
-  return key in attrs || (key.includes('.') && key.replaceAll('.', '_') in attrs);
+  return key in attrs || flatKey(key) in attrs;
 }
 
 // ---------------------------------------------------------------------------------------------

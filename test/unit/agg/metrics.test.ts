@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MetricsAggregator, OVERFLOW_LABELS, type MetricRow } from '../../../src/agg/metrics.js';
+import { MetricsAggregator, OVERFLOW_LABELS, canonicalLabelKey, type MetricRow } from '../../../src/agg/metrics.js';
 import { QuantileSketch, exactQuantile } from '../../../src/agg/sketch.js';
 import type { Attrs, MetricPoint, Resource } from '../../../src/core/records.js';
 import { rng } from './span-gen.js';
@@ -165,4 +165,11 @@ test('rows are sorted and deterministic regardless of input order', () => {
   const strip = (rows: MetricRow[]) =>
     rows.map((x) => ({ ...x, sum: Math.round(x.sum * 1e6), avg: Math.round(x.avg * 1e6) }));
   assert.deepEqual(strip(a), strip(b));
+});
+
+test('label-set keys are unambiguous, even when values contain the separator characters', () => {
+  assert.notEqual(canonicalLabelKey(['a'], { a: 'x\x02b\x01y' }), canonicalLabelKey(['a', 'b'], { a: 'x', b: 'y' }));
+  assert.equal(canonicalLabelKey(['a', 'b'], { b: 2, a: '1' }), canonicalLabelKey(['a', 'b'], { a: 1, b: '2' }));
+  const { rows } = run([point(T, 'm', 1, { a: 'x\x02b\x01y' }), point(T, 'm', 2, { a: 'x', b: 'y' })]);
+  assert.equal(rows.length, 2);
 });
