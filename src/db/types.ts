@@ -6,7 +6,7 @@ export interface QueryResult<R> {
 }
 
 export type SqlParam =
-  string | number | bigint | boolean | null | Date | Uint8Array | unknown[] | Record<string, unknown>;
+  string | number | bigint | boolean | null | Date | Uint8Array | readonly unknown[] | Record<string, unknown>;
 
 /** What both a connection and an open transaction can do. */
 export interface Queryable {

@@ -1,0 +1,153 @@
+/**
+ * Log-pattern counts for one window: each record is mined into a pattern (fingerprint) by the tenant's
+ * dictionary, then counted per (5-minute bucket, resource, fingerprint). Pure and in-memory: the
+ * dictionary is the only state that outlives the window, and the caller persists its changes.
+ */
+import type { LogRecord } from '../core/records.js';
+import { RejectStats } from '../core/reject-stats.js';
+import { resourceUrn } from '../core/urn.js';
+import type { Window } from '../core/window.js';
+import type { PatternDictionary } from '../patterns/dictionary.js';
+import { AggregatorCounters, type Aggregator } from './aggregator.js';
+
+export interface LogPatternRow {
+  bucket: number;
+  resourceUrn: string;
+  resourceAttrs: Record<string, string | number | boolean>;
+  fingerprint: string;
+  countTotal: number;
+  countError: number;
+  /** A few trace ids of the pattern's lines in this bucket (error lines first), for locators. */
+  sampleTraceIds: string[];
+  /** The service.name of the resource, for the locator's query hint. */
+  service: string | undefined;
+}
+
+export interface LogsAggregatorOptions {
+  window: Window;
+  /** @defaultValue 300_000 */
+  bucketMs?: number;
+  /** URN for records whose resource has no identity. @defaultValue urn:svc:_/unknown */
+  fallbackResourceUrn?: string;
+  /** @defaultValue 3 */
+  sampleTraceIds?: number;
+  rejects?: RejectStats;
+}
+
+export interface LogsOutput {
+  rows: LogPatternRow[];
+  stats: { lines: number; errors: number; patterns: number; rows: number; rejected: Record<string, number> };
+}
+
+interface Acc {
+  row: LogPatternRow;
+  /** Trace ids tagged with '0' (error line) or '1', so sorting puts error lines first. */
+  samples: string[];
+}
+
+export class LogsAggregator implements Aggregator<LogRecord, LogsOutput> {
+  readonly counters: AggregatorCounters;
+  readonly #w: Window;
+  readonly #bucketMs: number;
+  readonly #fallback: string;
+  readonly #samples: number;
+  readonly #dict: PatternDictionary;
+  readonly #acc = new Map<string, Acc>();
+  /** Resource URN per resource attrs object (sources share one object per resource). */
+  readonly #urnCache = new WeakMap<object, string>();
+  readonly #patterns = new Set<string>();
+  #errors = 0;
+
+  constructor(dict: PatternDictionary, opts: LogsAggregatorOptions) {
+    this.#dict = dict;
+    this.#w = opts.window;
+    this.#bucketMs = opts.bucketMs ?? 300_000;
+    this.#fallback = opts.fallbackResourceUrn ?? 'urn:svc:_/unknown';
+    this.#samples = opts.sampleTraceIds ?? 3;
+    this.counters = new AggregatorCounters(opts.rejects ?? new RejectStats());
+  }
+
+  add(rec: LogRecord): void {
+    this.counters.in++;
+    if (!(rec.ts >= this.#w.from && rec.ts < this.#w.to)) {
+      this.counters.reject('outside_window');
+      return;
+    }
+    if (typeof rec.body !== 'string') {
+      this.counters.reject('missing_body');
+      return;
+    }
+    const attrs = rec.resource.attrs;
+    let urn = this.#urnCache.get(attrs);
+    if (urn === undefined) {
+      urn = resourceUrn(attrs) ?? this.#fallback;
+      this.#urnCache.set(attrs, urn);
+    }
+    const mined = this.#dict.mine(rec);
+    const bucket = Math.floor(rec.ts / this.#bucketMs) * this.#bucketMs;
+    const key = `${bucket}\u0000${urn}\u0000${mined.fingerprint}`;
+    let a = this.#acc.get(key);
+    if (a === undefined) {
+      const svc = attrs['service.name'];
+      a = {
+        row: {
+          bucket,
+          resourceUrn: urn,
+          resourceAttrs: attrs,
+          fingerprint: mined.fingerprint,
+          countTotal: 0,
+          countError: 0,
+          sampleTraceIds: [],
+          service: typeof svc === 'string' ? svc : undefined,
+        },
+        samples: [],
+      };
+      this.#acc.set(key, a);
+      this.#patterns.add(mined.fingerprint);
+    }
+    a.row.countTotal++;
+    if (mined.isError) {
+      a.row.countError++;
+      this.#errors++;
+    }
+    if (rec.traceId) addSample(a.samples, rec.traceId, mined.isError, this.#samples);
+  }
+
+  finish(): LogsOutput {
+    const rows = [...this.#acc.values()].map((a) => ({ ...a.row, sampleTraceIds: a.samples.map((t) => t.slice(1)) }));
+    rows.sort((x, y) => x.bucket - y.bucket || cmp(x.resourceUrn, y.resourceUrn) || cmp(x.fingerprint, y.fingerprint));
+    this.counters.out = rows.length;
+    return {
+      rows,
+      stats: {
+        lines: this.counters.in - this.counters.rejected,
+        errors: this.#errors,
+        patterns: this.#patterns.size,
+        rows: rows.length,
+        rejected: this.counters.rejects.toJSON(),
+      },
+    };
+  }
+}
+
+/**
+ * Keeps up to `max` trace ids, error lines first, then the smallest ids: the choice does not depend
+ * on the order records arrive in, so a re-run picks the same samples.
+ */
+function addSample(list: string[], id: string, isError: boolean, max: number): void {
+  const tagged = (isError ? '0' : '1') + id;
+  if (list.includes(tagged)) return;
+  if (list.length < max) {
+    list.push(tagged);
+    list.sort();
+    return;
+  }
+  if (tagged < list[list.length - 1]!) {
+    list[list.length - 1] = tagged;
+    list.sort();
+  }
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,144 @@
+import { LogsAggregator, type LogPatternRow } from '../agg/logs.js';
+import type { Tenant } from '../core/tenant.js';
+import type { Window } from '../core/window.js';
+import { ooStream, ooString, replaceLocators, type LocatorInput } from '../db/writers/locators.js';
+import { patternIds, upsertPatterns } from '../db/writers/patterns.js';
+import { ResourceIdCache, upsertResources } from '../db/writers/resources.js';
+import { replaceWindowRows } from '../db/writers/window-rows.js';
+import { parsePatternsConfig } from '../patterns/config.js';
+import { PARAM } from '../patterns/masking.js';
+import type { JobContext, JobDefinition, JobResult } from './job.js';
+import { PatternDictionaries } from './pattern-dictionaries.js';
+import { feedRecords } from './read-records.js';
+
+const MINUTE = 60_000;
+
+export const LOG_PATTERN_COLUMNS = [
+  'bucket',
+  'tenant_id',
+  'resource_id',
+  'fingerprint_id',
+  'count_total',
+  'count_error',
+  'sample_ref',
+] as const;
+
+/**
+ * oo-logs: log lines of a 5-minute window → pattern dictionary (log_pattern) and per-pattern counts
+ * (log_pattern_5m), with a locator per row. Sequential per tenant: the dictionary evolves in window order.
+ */
+export function ooLogsJob(cache = new ResourceIdCache(), dictionaries?: PatternDictionaries): JobDefinition {
+  let dicts = dictionaries;
+  return {
+    name: 'oo-logs',
+    align: 5 * MINUTE,
+    delay: 2 * MINUTE,
+    alignMultipleOf: 5 * MINUTE,
+    sequential: true,
+    async run(ctx: JobContext, tenant: Tenant, w: Window): Promise<JobResult> {
+      dicts ??= new PatternDictionaries(parsePatternsConfig(ctx.options.drain ?? {}, 'jobs.oo-logs.options.drain'));
+      const dict = await dicts.get(ctx.db, tenant.id);
+      try {
+        const agg = new LogsAggregator(dict, { window: w, rejects: ctx.stats });
+        const read = await feedRecords(ctx, tenant, 'logs', w, (r) => agg.add(r));
+        const { rows, stats } = agg.finish();
+        const changes = dict.changes();
+        const loc = ctx.source(tenant).location(tenant, 'logs');
+
+        const { result, ids } = await ctx.db.transaction(async (tx) => {
+          const ids = await upsertResources(
+            tx,
+            tenant.id,
+            rows.map((r) => ({ urn: r.resourceUrn, attrs: r.resourceAttrs })),
+            new Date(w.to),
+            cache,
+          );
+          const fps = await upsertPatterns(tx, tenant.id, [...changes.created, ...changes.updated]);
+          const missing = [...new Set(rows.map((r) => r.fingerprint))].filter((f) => !fps.has(f));
+          if (missing.length > 0) for (const [f, id] of await patternIds(tx, tenant.id, missing)) fps.set(f, id);
+
+          const del = await replaceWindowRows(tx, 'log_pattern_5m', tenant.id, w, LOG_PATTERN_COLUMNS, []);
+          const locators = rows.map((r) =>
+            patternLocator(r, dict.get(r.fingerprint)?.pattern ?? '', loc.bucket, loc.objectKey),
+          );
+          const refs = await replaceLocators(tx, tenant.id, 'logs', w, locators);
+          const n = await tx.copyRows(
+            'log_pattern_5m',
+            LOG_PATTERN_COLUMNS,
+            rows.map((r) => [
+              new Date(r.bucket),
+              tenant.id,
+              ids.get(r.resourceUrn),
+              fps.get(r.fingerprint),
+              r.countTotal,
+              r.countError,
+              refs.get(rowKey(r)) ?? null,
+            ]),
+          );
+          const result: JobResult = {
+            recordsRead: { logs: read },
+            rejected: ctx.stats.toJSON(),
+            rowsWritten: {
+              log_pattern_5m: n,
+              log_pattern: changes.created.length + changes.updated.length,
+              oo_locator: locators.length,
+            },
+            replaced: del.deleted,
+            patternsCreated: changes.created.length,
+            patterns: stats.patterns,
+            errorLines: stats.errors,
+          };
+          await ctx.complete(tx, result);
+          return { result, ids };
+        });
+        dict.markPersisted();
+        cache.commit(tenant.id, ids);
+        return result;
+      } catch (e) {
+        dicts.drop(tenant.id); // the in-memory dictionary holds unpersisted state: reload next time
+        throw e;
+      }
+    },
+  };
+}
+
+function rowKey(r: LogPatternRow): string {
+  return `${r.bucket}\u0000${r.resourceUrn}\u0000${r.fingerprint}`;
+}
+
+/** The longest run of constant words in a template: a selective full-text needle for OO. */
+export function longestLiteral(template: string): string {
+  let best = '';
+  let run: string[] = [];
+  for (const tok of [...template.split(' '), PARAM]) {
+    if (tok === PARAM || tok.includes(PARAM)) {
+      const s = run.join(' ');
+      if (s.length > best.length) best = s;
+      run = [];
+    } else run.push(tok);
+  }
+  return best;
+}
+
+function patternLocator(r: LogPatternRow, template: string, bucket: string, stream: string): LocatorInput {
+  const conds: string[] = [];
+  if (r.service) conds.push(`service_name = ${ooString(r.service)}`);
+  const needle = longestLiteral(template);
+  if (needle) conds.push(`str_match(body, ${ooString(needle)})`);
+  const where = conds.length > 0 ? ` WHERE ${conds.join(' AND ')}` : '';
+  return {
+    key: rowKey(r),
+    dataset: 'logs',
+    bucket,
+    objectKey: stream,
+    tFrom: r.bucket,
+    tTo: r.bucket + 5 * MINUTE,
+    queryHint: `SELECT * FROM ${ooStream(stream)}${where} ORDER BY _timestamp`,
+    attributes: {
+      kind: 'pattern',
+      fingerprint: r.fingerprint,
+      resource: r.resourceUrn,
+      sample_trace_ids: r.sampleTraceIds,
+    },
+  };
+}
