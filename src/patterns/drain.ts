@@ -54,9 +54,10 @@ export interface DrainOptions {
    */
   similarity?: 'literal' | 'masked' | 'drain3';
   /**
-   * When a line matches nothing in its leaf, also search the sibling leaves under the last tree key.
-   * Merges patterns whose second literal word varies; costs GA on loghub, whose ground truth often
-   * keeps such lines apart (`Failed password` / `Failed none`). Default false.
+   * When a line matches nothing in its leaf, also search the sibling leaves under the last tree key,
+   * so a variable word in a key position (`user alice logged in`, `user bob logged in`) does not
+   * split a pattern. Default true. Costs a little GA on loghub, whose ground truth often keeps such
+   * lines apart (`Failed password` / `Failed none`); see bench/drain/ACCURACY.md.
    */
   siblingSearch?: boolean;
   /** Lines longer than this many characters are cut before mining. Default 8192. */
@@ -72,7 +73,7 @@ export const DRAIN_DEFAULTS = {
   parametrizeNumericTokens: true,
   prefix: 'literal',
   similarity: 'literal',
-  siblingSearch: false,
+  siblingSearch: true,
   maxLineLength: 8192,
 } as const satisfies Required<Omit<DrainOptions, 'masking'>>;
 
@@ -427,8 +428,8 @@ export class DrainMiner {
       const c = this.#best([node.clusters], tokens, th);
       if (c !== null) return c;
     }
-    // No match under the last key: optionally look at the sibling leaves, so a variable word in a key
-    // position (`user alice logged in` / `user bob logged in`) does not keep its lines apart.
+    // No match under the last key: look at the sibling leaves, so a variable word in a key position
+    // (`user alice logged in` / `user bob logged in`) does not keep its lines apart.
     if (!this.options.siblingSearch || parent === null || parent.children === null) return null;
     const leaves: Cluster[][] = [];
     for (const child of parent.children.values()) {

@@ -109,7 +109,8 @@ export function headerLength(tokens: readonly string[], vars: Uint8Array): numbe
         continue;
       }
       // A logger looks like a class or tag (`dfs.DataNode$PacketResponder:`, `WindowManager:`), not a word (`panic:`).
-      if (t2.length > 1 && t2.charCodeAt(t2.length - 1) === 58 && (short || /[.$A-Z]/.test(t2))) end++;
+      if (t2.length > 1 && t2.charCodeAt(t2.length - 1) === 58 && (short || vars[end] === 1 || /[.$A-Z]/.test(t2)))
+        end++;
       break;
     }
     return end < n ? end : 0;
