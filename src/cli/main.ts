@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, errorMessage, ObserveBridgeError } from '../core/errors.js';
 import { registerDoctor } from './doctor.js';
 import { registerMigrate } from './migrate.js';
+import { registerTopo } from './topo.js';
 
 export function buildProgram(): Command {
   const program = new Command('observebridge')
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerMigrate(program);
   registerDoctor(program);
+  registerTopo(program);
   return program;
 }
 

@@ -29,9 +29,10 @@ export async function runWindow(
   w: Window,
   source: Source,
   options: Record<string, unknown> = {},
+  tenantConfig: Record<string, unknown> = {},
 ): Promise<{ result: JobResult; stats: RejectStats }> {
   const stats = new RejectStats();
-  const config = configSchema.parse({ tenants: [{ code: tenant.code, source: { kind: 'mock' } }] });
+  const config = configSchema.parse({ tenants: [{ code: tenant.code, source: { kind: 'mock' }, ...tenantConfig }] });
   const ctx: JobContext = {
     db,
     clock: new ManualClock(w.to + 10 * 60_000),

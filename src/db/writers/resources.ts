@@ -6,6 +6,12 @@ export interface ResourceInput {
   urn: string;
   type?: string;
   attrs?: Attrs;
+  /** Explicit columns (topology extractors know them); otherwise derived from the URN and attrs. */
+  name?: string;
+  env?: string;
+  region?: string;
+  zone?: string;
+  labels?: Record<string, string>;
 }
 
 /** dim_resource columns derived from a URN and its resource attributes. */
@@ -25,11 +31,11 @@ export function resourceColumns(r: ResourceInput): {
   for (const [k, v] of Object.entries(a)) labels[k] = String(v);
   return {
     type: r.type ?? typeOfUrn(r.urn),
-    name: (slash >= 0 ? tail.slice(slash + 1) : tail) || r.urn,
-    env: str('deployment.environment.name') ?? str('deployment.environment'),
-    region: str('cloud.region'),
-    zone: str('cloud.availability_zone'),
-    labels,
+    name: r.name ?? ((slash >= 0 ? tail.slice(slash + 1) : tail) || r.urn),
+    env: r.env ?? str('deployment.environment.name') ?? str('deployment.environment'),
+    region: r.region ?? str('cloud.region'),
+    zone: r.zone ?? str('cloud.availability_zone'),
+    labels: r.labels ?? labels,
   };
 }
 
