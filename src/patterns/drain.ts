@@ -200,6 +200,8 @@ export class DrainMiner {
   readonly #byFingerprint = new Map<string, Cluster>();
   readonly #levels: number;
   #nextId = 1;
+  /** Whether the last `#best` result fits the line exactly. */
+  #lastFit = false;
 
   constructor(opts: DrainOptions = {}) {
     this.options = resolveDrainOptions(opts);
@@ -229,7 +231,8 @@ export class DrainMiner {
         c = this.#create(fp, tokens, this.#pathFor(tokens, true));
         change = 'created';
       }
-    } else if (this.#generalize(c, tokens)) {
+    } else if (!this.#lastFit && this.#generalize(c, tokens)) {
+      // (A line that fits its cluster exactly cannot change the template: no second pass.)
       change = 'generalized';
     }
     c.size++;
@@ -488,7 +491,11 @@ export class DrainMiner {
         }
       }
     }
-    if (bestFit !== null) return bestFit;
+    if (bestFit !== null) {
+      this.#lastFit = true;
+      return bestFit;
+    }
+    this.#lastFit = false;
     return bestSim >= th ? best : null;
   }
 

@@ -43,19 +43,27 @@ function isPunct(tok: string): boolean {
   return true;
 }
 
+/** Bare level words as they appear in headers: upper case or title case (`INFO`, `Info`). */
+const BARE_LEVELS = new Set([...LEVELS].flatMap((w) => [w.toUpperCase(), w[0]!.toUpperCase() + w.slice(1)]));
+
 /** `INFO`, `Info`, `[notice]`, `<warn>`: a level word, bare in upper or title case, or bracketed in any case. */
 function levelWord(tok: string): boolean {
+  const len = tok.length;
+  if (len < 3 || len > 10) return false;
+  if (BARE_LEVELS.has(tok)) return true;
   const open = tok.charCodeAt(0);
-  const close = tok.charCodeAt(tok.length - 1);
+  const close = tok.charCodeAt(len - 1);
   const bracketed = (open === 91 && close === 93) || (open === 60 && close === 62);
-  const word = bracketed ? tok.slice(1, -1) : tok;
-  if (word.length < 3 || word.length > 8) return false;
-  const lower = word.toLowerCase();
-  if (!LEVELS.has(lower)) return false;
-  if (bracketed) return true;
-  const c1 = word.charCodeAt(1);
-  // Bare words must not read as prose (`error`, `critical`): upper case or title case only.
-  return word.charCodeAt(0) <= 90 && (c1 <= 90 || word.slice(1) === lower.slice(1));
+  // Bare words must not read as prose (`error`, `critical`), so lower case counts only in brackets.
+  return bracketed && LEVELS.has(tok.slice(1, -1).toLowerCase());
+}
+
+function hasLowerCase(tok: string): boolean {
+  for (let i = 0; i < tok.length; i++) {
+    const c = tok.charCodeAt(i);
+    if (c >= 97 && c <= 122) return true;
+  }
+  return false;
 }
 
 /** A timestamp or counter: a mask token, possibly wrapped in brackets (`[<*>]`, `<*>,`). */
@@ -82,7 +90,7 @@ export function headerLength(tokens: readonly string[], vars: Uint8Array): numbe
   const n = tokens.length;
   let i0 = 0;
   while (i0 < n && isPunct(tokens[i0]!) && vars[i0] !== 1) i0++;
-  if (i0 >= n || vars[i0] !== 1 || !pureMask(tokens[i0]!)) return 0;
+  if (i0 >= n || vars[i0] !== 1) return 0;
 
   const lim = Math.min(n - 1, i0 + LEVEL_WINDOW);
   for (let j = i0 + 1; j < lim; j++) {
@@ -90,7 +98,7 @@ export function headerLength(tokens: readonly string[], vars: Uint8Array): numbe
     const short = t.length === 1 && SHORT_LEVELS.has(t) && programToken(tokens[j + 1]!);
     if (!short && !levelWord(t)) {
       // Only header-like tokens may precede the level: masks, punctuation, upper-case codes (`RAS KERNEL`).
-      if (vars[j] === 1 || !/[a-z]/.test(t)) continue;
+      if (vars[j] === 1 || !hasLowerCase(t)) continue;
       break;
     }
     let end = j + 1;
@@ -108,6 +116,11 @@ export function headerLength(tokens: readonly string[], vars: Uint8Array): numbe
         end = k + 1;
         continue;
       }
+      // `logger [context]` (Python's oslo format): a dotted or masked name right before a bracket group.
+      if (end + 1 < n - 1 && tokens[end + 1]!.charCodeAt(0) === 91 && (vars[end] === 1 || t2.indexOf('.') > 0)) {
+        end++;
+        continue;
+      }
       // A logger looks like a class or tag (`dfs.DataNode$PacketResponder:`, `WindowManager:`), not a word (`panic:`).
       if (t2.length > 1 && t2.charCodeAt(t2.length - 1) === 58 && (short || vars[end] === 1 || /[.$A-Z]/.test(t2)))
         end++;
@@ -117,6 +130,8 @@ export function headerLength(tokens: readonly string[], vars: Uint8Array): numbe
   }
 
   // `program[pid]:` may follow a few header tokens; a bare `program:` only the timestamp and a host.
+  // Both only after a token that is all mask: prose can start with `blk_<*>` but hardly with `<*>`.
+  if (!pureMask(tokens[i0]!)) return 0;
   const lim2 = Math.min(n - 1, i0 + SYSLOG_WINDOW);
   for (let j = i0 + 1; j < lim2; j++) {
     const t = tokens[j]!;
