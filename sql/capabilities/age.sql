@@ -1,6 +1,7 @@
--- Apache AGE present: graph `ops` with (:Resource)-[:CALLS]->(:Resource). The label tables get the
--- indexes the refresh relies on (reference/postgres-extensions.md): a GIN index on vertex properties
--- (used by Cypher MERGE) and unique keys for the set-based SQL refresh.
+-- Apache AGE present: graph `ops` with (:Resource)-[:CALLS]->(:Resource) and [:STRUCT {relation}].
+-- migrate.ts runs `LOAD 'age'` and puts ag_catalog on the search_path first. This file is
+-- src/db/graph/sql/age-graph.sql rendered for `ops` (a unit test keeps the two the same); the refresh
+-- runs that template itself for a graph named otherwise in jobs.age-refresh.options.graph.
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM ag_catalog.ag_graph WHERE name = 'ops') THEN
@@ -14,10 +15,19 @@ BEGIN
                  WHERE g.name = 'ops' AND l.name = 'CALLS') THEN
     PERFORM ag_catalog.create_elabel('ops', 'CALLS');
   END IF;
+  IF NOT EXISTS (SELECT 1 FROM ag_catalog.ag_label l JOIN ag_catalog.ag_graph g ON g.graphid = l.graph
+                 WHERE g.name = 'ops' AND l.name = 'STRUCT') THEN
+    PERFORM ag_catalog.create_elabel('ops', 'STRUCT');
+  END IF;
 END $$;
-CREATE INDEX IF NOT EXISTS idx_ops_resource_props ON ops."Resource" USING gin (properties) WITH (fastupdate = off);
-CREATE UNIQUE INDEX IF NOT EXISTS ux_ops_resource_key ON ops."Resource" (
+CREATE INDEX IF NOT EXISTS "Resource_props_gin" ON "ops"."Resource" USING gin (properties) WITH (fastupdate = off);
+CREATE UNIQUE INDEX IF NOT EXISTS "Resource_key" ON "ops"."Resource" (
   ag_catalog.agtype_access_operator(VARIADIC ARRAY[properties, '"tenant_id"'::ag_catalog.agtype]),
   ag_catalog.agtype_access_operator(VARIADIC ARRAY[properties, '"resource_id"'::ag_catalog.agtype])
 );
-CREATE UNIQUE INDEX IF NOT EXISTS ux_ops_calls_ends ON ops."CALLS" (start_id, end_id);
+CREATE UNIQUE INDEX IF NOT EXISTS "CALLS_ends" ON "ops"."CALLS" (start_id, end_id);
+CREATE UNIQUE INDEX IF NOT EXISTS "STRUCT_ends_relation" ON "ops"."STRUCT" (
+  start_id,
+  end_id,
+  ag_catalog.agtype_access_operator(VARIADIC ARRAY[properties, '"relation"'::ag_catalog.agtype])
+);

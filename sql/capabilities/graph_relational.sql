@@ -15,3 +15,13 @@ CREATE TABLE IF NOT EXISTS graph_active_edge (
   PRIMARY KEY (tenant_id, src_resource_id, dst_resource_id)
 );
 CREATE INDEX IF NOT EXISTS idx_gae_dst ON graph_active_edge(tenant_id, dst_resource_id);
+
+-- Optional structural edges (jobs.age-refresh.options.with_topology): the topology edges open at
+-- the refresh window's end, mirrored beside the CALLS edges (in AGE: [:STRUCT {relation}]).
+CREATE TABLE IF NOT EXISTS graph_struct_edge (
+  tenant_id       BIGINT NOT NULL REFERENCES dim_tenant(tenant_id),
+  src_resource_id BIGINT NOT NULL REFERENCES dim_resource(resource_id),
+  dst_resource_id BIGINT NOT NULL REFERENCES dim_resource(resource_id),
+  relation        TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, src_resource_id, dst_resource_id, relation)
+);

@@ -1,0 +1,25 @@
+-- SQL mode: brings the tenant's :STRUCT {relation} edges to graph_struct_edge (delete, then insert).
+WITH v AS (
+  SELECT id, ag_catalog.agtype_access_operator(VARIADIC ARRAY[properties, '"resource_id"'::ag_catalog.agtype])::bigint AS rid
+    FROM {{graph}}."Resource"
+   WHERE ag_catalog.agtype_access_operator(VARIADIC ARRAY[properties, '"tenant_id"'::ag_catalog.agtype]) = $1::bigint::ag_catalog.agtype
+), want AS (
+  SELECT s.id AS start_id, d.id AS end_id, ag_catalog.agtype_build_map('relation', e.relation) AS properties
+    FROM graph_struct_edge e
+    JOIN v s ON s.rid = e.src_resource_id
+    JOIN v d ON d.rid = e.dst_resource_id
+   WHERE e.tenant_id = $1
+), removed AS (
+  DELETE FROM {{graph}}."STRUCT" c
+   USING v
+   WHERE c.start_id = v.id
+     AND NOT EXISTS (SELECT 1 FROM want w
+                      WHERE w.start_id = c.start_id AND w.end_id = c.end_id AND w.properties = c.properties)
+  RETURNING 1
+), added AS (
+  INSERT INTO {{graph}}."STRUCT" (start_id, end_id, properties)
+  SELECT start_id, end_id, properties FROM want
+  ON CONFLICT DO NOTHING
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM removed) AS removed, (SELECT count(*) FROM added) AS added
