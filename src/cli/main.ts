@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, errorMessage, ObserveBridgeError } from '../core/errors.js';
 import { registerDoctor } from './doctor.js';
 import { registerMigrate } from './migrate.js';
+import { registerPatterns } from './patterns.js';
 import { registerTopo } from './topo.js';
 
 export function buildProgram(): Command {
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
   registerMigrate(program);
   registerDoctor(program);
   registerTopo(program);
+  registerPatterns(program);
   return program;
 }
 

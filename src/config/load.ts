@@ -4,6 +4,7 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import { packageRoot } from '../core/package-root.js';
+import { patternsConfigSchema } from '../patterns/config.js';
 import { configSchema, type ParsedConfig } from './schema.js';
 
 export const DEMO_CONFIG = 'configs/demo.yaml';
@@ -77,6 +78,10 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
 
 function crossCheck(c: ParsedConfig): string[] {
   const problems: string[] = [];
+  if (c.patterns !== undefined) {
+    const p = patternsConfigSchema.safeParse(c.patterns);
+    if (!p.success) problems.push(...zodProblems(p.error, 'patterns'));
+  }
   const seen = new Map<string, number>();
   c.tenants.forEach((t, i) => {
     const key = t.code.toLowerCase();

@@ -131,6 +131,8 @@ export const configSchema = z
       .object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional() })
       .strict()
       .default({}),
+    /** Log template mining (Drain + masking): src/patterns/config.ts validates it. */
+    patterns: z.record(z.string(), z.unknown()).optional(),
     sources: z.record(z.string(), z.object({ kind: z.string().min(1) }).passthrough()).default({}),
     tenants: z.array(tenantSchema).min(1, 'at least one tenant is required'),
     jobs: z.record(z.string(), jobOverrideSchema).default({}),

@@ -36,7 +36,7 @@ export function ooLogsJob(cache = new ResourceIdCache(), dictionaries?: PatternD
     alignMultipleOf: 5 * MINUTE,
     sequential: true,
     async run(ctx: JobContext, tenant: Tenant, w: Window): Promise<JobResult> {
-      dicts ??= new PatternDictionaries(parsePatternsConfig(ctx.options.drain ?? {}, 'jobs.oo-logs.options.drain'));
+      dicts ??= new PatternDictionaries(parsePatternsConfig(ctx.config.patterns ?? {}, 'patterns'));
       const dict = await dicts.get(ctx.db, tenant.id);
       try {
         const agg = new LogsAggregator(dict, { window: w, rejects: ctx.stats });
