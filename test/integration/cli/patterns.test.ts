@@ -31,7 +31,7 @@ describe('cli: patterns', () => {
     assert.equal(out[1]!.cluster, out[3]!.cluster);
     assert.notEqual(out[0]!.cluster, out[1]!.cluster);
     assert.equal(out[0]!.template, out[2]!.template);
-    assert.match(out[0]!.template, /^Accepted password for <\*> from <\*> port <\*> ssh2$/);
+    assert.match(out[0]!.template, /^Accepted password for <\*> from <\*> port <\*> ssh/);
     assert.match(out[1]!.template, /^Connection closed by <\*> port <\*>$/);
   });
 
