@@ -2,6 +2,8 @@
 -- migrate.ts runs `LOAD 'age'` and puts ag_catalog on the search_path first. This file is
 -- src/db/graph/sql/age-graph.sql rendered for `ops` (a unit test keeps the two the same); the refresh
 -- runs that template itself for a graph named otherwise in jobs.age-refresh.options.graph.
+RESET search_path;
+SELECT set_config('search_path', current_setting('search_path') || ', ag_catalog', true);
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM ag_catalog.ag_graph WHERE name = 'ops') THEN

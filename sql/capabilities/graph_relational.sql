@@ -1,5 +1,12 @@
 -- The active call graph as a plain table (used when Apache AGE is absent, and as the staging
 -- form of the refresh). Vertices are dim_resource rows; k-hop and path queries use recursive CTEs.
+--
+-- With AGE, migrate.ts runs this file after `SET LOCAL search_path = ag_catalog, "$user", public`,
+-- which would create these tables in ag_catalog and miss dim_tenant when the schema is not public
+-- (every test schema). Back to the connection's own search_path, ag_catalog appended for this
+-- transaction only (a schema that does not exist is ignored there).
+RESET search_path;
+SELECT set_config('search_path', current_setting('search_path') || ', ag_catalog', true);
 CREATE TABLE IF NOT EXISTS graph_active_edge (
   tenant_id       BIGINT NOT NULL REFERENCES dim_tenant(tenant_id),
   src_resource_id BIGINT NOT NULL REFERENCES dim_resource(resource_id),

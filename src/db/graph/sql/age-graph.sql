@@ -2,6 +2,12 @@
 -- with the indexes the refresh relies on (reference/postgres-extensions.md): a GIN index on vertex
 -- properties (Cypher MERGE/MATCH use it; create it with fastupdate = off), a unique vertex key
 -- (tenant_id, resource_id) and unique edge ends for the set-based SQL refresh. Idempotent.
+--
+-- Every name below is schema-qualified. The search_path is put back to the connection's own, with
+-- ag_catalog appended for this transaction: migrate.ts sets it to `ag_catalog, "$user", public`
+-- before this file, which hides the tables of a schema other than public from what follows.
+RESET search_path;
+SELECT set_config('search_path', current_setting('search_path') || ', ag_catalog', true);
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM ag_catalog.ag_graph WHERE name = {{graph_name}}) THEN
