@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, errorMessage, ObserveBridgeError } from '../core/errors.js';
 import { registerDoctor } from './doctor.js';
+import { registerGraph } from './graph.js';
 import { registerMigrate } from './migrate.js';
 import { registerPatterns } from './patterns.js';
 import { registerTopo } from './topo.js';
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerMigrate(program);
   registerDoctor(program);
+  registerGraph(program);
   registerTopo(program);
   registerPatterns(program);
   return program;
