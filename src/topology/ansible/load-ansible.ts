@@ -116,14 +116,15 @@ export async function loadAnsibleSources(
   const hv = await varsDir(join(invDir, 'host_vars'), 'host_vars');
   if (gv !== undefined) src.groupVars = gv;
   if (hv !== undefined) src.hostVars = hv;
-  if (pbDir !== undefined) src.playbook = await loadPlaybookDir(pbDir, resolve(pbDir) !== resolve(invDir));
+  if (pbDir !== undefined)
+    src.playbook = await loadPlaybookDir(pbDir, resolve(pbDir) !== resolve(invDir), resolve(inventoryFile));
   return src;
 }
 
-export async function loadPlaybookDir(dir: string, withVars: boolean): Promise<PlaybookSources> {
+export async function loadPlaybookDir(dir: string, withVars: boolean, exclude?: string): Promise<PlaybookSources> {
   if (!(await isDir(dir))) throw new TopologyInputError(dir, undefined, 'playbook directory not found');
   const top = (await readdir(dir, { withFileTypes: true }))
-    .filter((e) => e.isFile() && YAML_FILE(e.name))
+    .filter((e) => e.isFile() && YAML_FILE(e.name) && resolve(join(dir, e.name)) !== exclude)
     .map((e) => e.name)
     .sort();
   const playbooks: TextFile[] = await Promise.all(

@@ -71,7 +71,10 @@ export function scanTemplate(text: string, kind: 'template' | 'task'): { refs: T
     const lineEndIdx = text.indexOf('\n', gr.offset);
     const line = text.slice(lineStart, lineEndIdx < 0 ? text.length : lineEndIdx);
     const { portVars, ports } = portsIn(line, undefined);
-    const connection = kind === 'template' && !LISTEN.test(line) && (CONNECT_WORDS.test(line) || portVars.length > 0);
+    const connection =
+      kind === 'template' &&
+      !LISTEN.test(line) &&
+      (CONNECT_WORDS.test(line) || portVars.length > 0 || ports.length > 0);
     refs.push(withIndex({ group: gr.group, connection, portVars, ports, line: lineAt(text, gr.offset) }, gr));
   }
   return { refs, unresolved: variableGroupRefs(text) };
