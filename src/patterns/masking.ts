@@ -354,10 +354,11 @@ export class Masker {
         }
       }
       if (colon) special = true;
+      const plain = !(digit || special || dots >= 2);
       const raw = s.slice(start, i);
       let tok: string | null = raw;
       let variable = 0;
-      if (digit || special || dots >= 2) {
+      if (!plain) {
         if (watchMonths && digit && special && SLASH_MONTH_RE.test(raw)) return null;
         tok = this.maskToken(raw, digit);
         if (tok === null) continue;
