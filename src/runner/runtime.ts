@@ -1,0 +1,219 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { ParsedConfig } from '../config/schema.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import type { Tenant } from '../core/tenant.js';
+import { syncTenants } from '../db/tenants.js';
+import type { Db } from '../db/types.js';
+import type { JobDefinition } from '../jobs/job.js';
+import { JobRegistry } from '../jobs/registry.js';
+import { silentLogger, type Logger } from '../obs/logger.js';
+import { pendingWork } from '../queue/pending.js';
+import { reclaimExpired } from '../queue/reclaim-expired.js';
+import { buildPairs, type WorkPair } from '../scheduler/pairs.js';
+import { Scheduler } from '../scheduler/scheduler.js';
+import { schedulerSettings, type SchedulerSettings } from '../scheduler/settings.js';
+import { inShard, type Shard } from '../scheduler/shard.js';
+import { realSleep, type Sleep } from './abortable.js';
+import { RunnerEvents } from './events.js';
+import { Runner } from './runner.js';
+import type { RuntimeService } from './services.js';
+import { loadSourceFactory, SourceResolver, type SourceFactory } from './sources.js';
+
+export interface RuntimeOptions {
+  config: ParsedConfig;
+  db: Db;
+  /** The jobs registered in code (src/jobs/index.ts builtInJobs() in production). */
+  jobs: readonly JobDefinition[];
+  clock?: Clock;
+  logger?: Logger;
+  /** Take only the tenants with hash(code) mod n = k. */
+  shard?: Shard;
+  workerId?: string;
+  /** Waiting in `runOnce` (tests pass one that advances a ManualClock). */
+  sleep?: Sleep;
+  random?: () => number;
+  /** undefined: load src/sources/registry.ts; null: no sources (jobs that need one fail). */
+  sourceFactory?: SourceFactory | null;
+  /** Overrides of the config's scheduler block (tests). */
+  scheduler?: Partial<SchedulerSettings>;
+  pollInterval?: number;
+  /** Restrict the runtime to one (job, tenant) and a window range: a backfill. */
+  scope?: { job: string; tenant: string; from: number; to: number };
+  services?: RuntimeService[];
+}
+
+export interface OnceSummary {
+  /** How this process's runs ended. */
+  succeeded: number;
+  failed: number;
+  dead: number;
+  /** Windows in scope still not finished (blocked by a dependency that did not succeed). */
+  unfinished: number;
+  ok: boolean;
+}
+
+/**
+ * One ObserveBridge process: tenants synced, jobs checked against the config, the scheduler, the
+ * worker pool and the services (HTTP) sharing one lifecycle.
+ */
+export class Runtime {
+  readonly events = new RunnerEvents();
+  readonly scheduler: Scheduler;
+  readonly runner: Runner;
+  readonly settings: SchedulerSettings;
+  readonly #sleep: Sleep;
+  readonly #sources: SourceResolver;
+  readonly #services: RuntimeService[];
+  #started: RuntimeService[] = [];
+  #stopped = false;
+
+  private constructor(
+    readonly config: ParsedConfig,
+    readonly db: Db,
+    readonly clock: Clock,
+    readonly logger: Logger,
+    readonly registry: JobRegistry,
+    readonly tenants: Tenant[],
+    readonly pairs: WorkPair[],
+    readonly workerId: string,
+    opts: RuntimeOptions,
+    sources: SourceResolver,
+  ) {
+    this.settings = schedulerSettings(config, opts.scheduler);
+    this.#sleep = opts.sleep ?? realSleep;
+    this.#sources = sources;
+    this.#services = opts.services ?? [];
+    this.scheduler = new Scheduler({
+      db,
+      clock,
+      pairs,
+      events: this.events,
+      logger,
+      tick: this.settings.tick,
+      maxEnqueuePerTick: this.settings.maxEnqueuePerTick,
+    });
+    const jobConcurrency = new Map(registry.jobs.map((j) => [j.name, registry.jobConcurrency(j.name)]));
+    this.runner = new Runner({
+      db,
+      clock,
+      config,
+      logger,
+      events: this.events,
+      sources,
+      pairs,
+      jobConcurrency,
+      workerId,
+      workers: this.settings.workers,
+      lease: this.settings.lease,
+      pollInterval: opts.pollInterval ?? 1_000,
+      random: opts.random ?? Math.random,
+      ...(opts.scope ? { scope: { from: opts.scope.from, to: opts.scope.to } } : {}),
+    });
+    this.events.on('scheduler:tick', (t) => {
+      if (t.enqueued + t.revisits + t.expired > 0) this.runner.wake();
+    });
+    this.events.on('listener:error', ({ event, error }) =>
+      logger.warn({ event, err: String(error) }, 'an event listener threw; ignored'),
+    );
+  }
+
+  /** Syncs the configured tenants, validates jobs against the config (ConfigError) and builds the parts. */
+  static async create(opts: RuntimeOptions): Promise<Runtime> {
+    const { config, db } = opts;
+    const registry = JobRegistry.create(opts.jobs, config);
+    const all = await syncTenants(db, config.tenants);
+    const tenants = all.filter((t) => inShard(t.code, opts.shard));
+    let pairs = buildPairs(registry, tenants);
+    if (opts.scope) {
+      const { job, tenant } = opts.scope;
+      registry.get(job);
+      const t = tenants.find((x) => x.code === tenant);
+      if (!t) throw new Error(`tenant '${tenant}' is not in the config (or not in this shard)`);
+      // A backfill runs the job even where the schedule has it disabled.
+      const settings = { ...registry.settings(job, tenant), enabled: true };
+      pairs = [
+        {
+          def: registry.get(job),
+          tenant: t,
+          settings,
+          after: pairs.find((p) => p.def.name === job && p.tenant.id === t.id)?.after ?? [],
+        },
+      ];
+    }
+    const factory = opts.sourceFactory === undefined ? await loadSourceFactory() : (opts.sourceFactory ?? undefined);
+    const workerId = opts.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    return new Runtime(
+      config,
+      db,
+      opts.clock ?? systemClock,
+      opts.logger ?? silentLogger,
+      registry,
+      tenants,
+      pairs,
+      workerId,
+      opts,
+      new SourceResolver(config, factory),
+    );
+  }
+
+  /** Starts the scheduler, the workers and the services; returns once they are up. */
+  async start(): Promise<void> {
+    this.scheduler.start();
+    this.runner.start();
+    for (const s of this.#services) {
+      await s.start();
+      this.#started.push(s);
+    }
+    this.logger.info(
+      { worker: this.workerId, pairs: this.pairs.length, tenants: this.tenants.map((t) => t.code) },
+      'observebridge running',
+    );
+  }
+
+  /**
+   * Stops intake (services, scheduler, claiming), lets running windows finish for up to `grace` ms,
+   * releases the rest, and closes the sources. Safe before start and twice.
+   */
+  async stop(grace = 30_000): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    for (const s of this.#started.reverse()) await s.stop().catch(() => undefined);
+    await this.scheduler.stop();
+    await this.runner.stop(grace);
+    await this.#sources.close();
+  }
+
+  /**
+   * `run --once` (and backfill with tick = false): enqueue every window due now, then run until each
+   * window in scope succeeded, died, or is blocked. Retries wait for their backoff (through `sleep`).
+   */
+  async runOnce({ tick = true } = {}): Promise<OnceSummary> {
+    const startedAt = this.clock.now();
+    this.runner.setUpperAt(startedAt);
+    try {
+      if (tick) while ((await this.scheduler.tick()).enqueued > 0);
+      const scope = this.runner.scopes(startedAt);
+      let unfinished = 0;
+      for (;;) {
+        await this.runner.drain();
+        const now = this.clock.now();
+        await reclaimExpired(this.db, now);
+        const p = await pendingWork(this.db, scope, now);
+        unfinished = p.unfinished;
+        if (p.unfinished === 0 || p.nextAt === null) break;
+        await this.#sleep(Math.min(Math.max(10, p.nextAt - now), this.settings.tick));
+      }
+      const o = this.runner.outcomes;
+      return {
+        succeeded: o.success,
+        failed: o.failed,
+        dead: o.dead,
+        unfinished,
+        ok: unfinished === 0 && o.dead === 0 && !this.runner.fatal,
+      };
+    } finally {
+      this.runner.setUpperAt(undefined);
+    }
+  }
+}

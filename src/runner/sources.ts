@@ -1,0 +1,62 @@
+import type { ParsedConfig } from '../config/schema.js';
+import { ConfigError } from '../core/errors.js';
+import type { Tenant } from '../core/tenant.js';
+import type { Source } from '../sources/source.js';
+
+/** A source's config as written in `sources.<name>` or inline under a tenant. */
+export type SourceConfig = { kind: string } & Record<string, unknown>;
+export type SourceFactory = (config: SourceConfig) => Source;
+
+/**
+ * The sources registry (src/sources/registry.ts, `createSource`) is loaded by name at runtime so the
+ * runner does not depend on it at compile time; until it exists, `source()` says so when a job asks.
+ */
+export async function loadSourceFactory(): Promise<SourceFactory | undefined> {
+  const specifier = '../sources/registry.js';
+  try {
+    const mod = (await import(specifier)) as { createSource?: SourceFactory };
+    return typeof mod.createSource === 'function' ? mod.createSource : undefined;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
+    throw e;
+  }
+}
+
+/**
+ * JobContext.source(tenant): resolves the tenant's source config (a name in `sources` or inline)
+ * and creates the source on first use. A named source is shared by the tenants that use it.
+ */
+export class SourceResolver {
+  readonly #config: ParsedConfig;
+  readonly #factory: SourceFactory | undefined;
+  readonly #byKey = new Map<string, Source>();
+
+  constructor(config: ParsedConfig, factory: SourceFactory | undefined) {
+    this.#config = config;
+    this.#factory = factory;
+  }
+
+  get(tenant: Tenant): Source {
+    const tc = this.#config.tenants.find((t) => t.code === tenant.code);
+    if (!tc) throw new ConfigError(`tenant '${tenant.code}' is not in the config`);
+    const key = typeof tc.source === 'string' ? `named:${tc.source}` : `tenant:${tc.code}`;
+    let s = this.#byKey.get(key);
+    if (!s) {
+      const cfg = (typeof tc.source === 'string' ? this.#config.sources[tc.source] : tc.source) as SourceConfig;
+      if (!this.#factory) {
+        throw new ConfigError(
+          `tenant '${tenant.code}': no source registry is available to create a '${cfg.kind}' source`,
+        );
+      }
+      s = this.#factory(cfg);
+      this.#byKey.set(key, s);
+    }
+    return s;
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.#byKey.values()];
+    this.#byKey.clear();
+    await Promise.allSettled(all.map((s) => s.close?.()));
+  }
+}
