@@ -4,16 +4,22 @@
  * a cap on children per node, and an optional LRU cap on clusters.
  *
  * Differences from Drain3, each for a reason:
- *  - Lines are masked first (masking.ts), so most variables never reach the clustering step.
- *  - Similarity counts a masked line token at a `<*>` position as similar. Drain3 counts template
- *    parameters as dissimilar, so a line that is mostly variables fails to match its own template
- *    and creates duplicate clusters.
+ *  - Lines are masked first (masking.ts), which also drops a recognised line header, so most
+ *    variables never reach the clustering step.
+ *  - Similarity (`similarity: 'literal'`, the default) is the share of equal tokens among the
+ *    line's literal (unmasked) tokens: a masked token says nothing about which pattern a line
+ *    belongs to. Drain3 counts it as dissimilar, so a line that is mostly variables fails to match
+ *    its own template and makes duplicates; counting it as similar merges short, variable-heavy lines.
+ *  - Defaults are depth 5 and threshold 0.7 (Drain3: 4 and 0.4). Once variables are masked, the
+ *    tokens left are mostly constant, and a stricter threshold keeps apart patterns that differ
+ *    in a word; measured on loghub (bench/drain/ACCURACY.md).
  *  - A line that fits a cluster exactly (every literal token equal) joins the most specific such
  *    cluster, whatever the threshold. Templates only ever generalize, so a line that joined a cluster
  *    keeps fitting it: re-running a window after the dictionary moved on gives the same clusters.
- *  - Tree keys skip masked tokens (`prefix: 'literal'`, the default): the first literal tokens of
- *    `<*> <*> INFO Served block <*>` lead to its leaf, where Drain3 would key on two masks and pile
- *    every line that starts with a timestamp into one leaf.
+ *  - Tree keys skip masked tokens (`prefix: 'literal'`): the first literal tokens of
+ *    `<*> <*> Served block <*>` lead to its leaf, where Drain3 would key on the masks.
+ *  - A line that matches nothing in its leaf is also tried against the sibling leaves under the
+ *    last key (`siblingSearch`), so a variable word in a key position does not split a pattern.
  *
  * Fingerprints (the rule; see fingerprint.ts for the hash):
  *  - A cluster's fingerprint is the hash of its FIRST template, i.e. of the masked tokens of the line
@@ -36,9 +42,9 @@ import { fingerprintOf } from './fingerprint.js';
 import { Masker, PARAM, renderToken, type MaskingOptions } from './masking.js';
 
 export interface DrainOptions {
-  /** Tree depth as in Drain3: root, token count, then `depth - 3` token levels, then the leaf. Default 4, minimum 3. */
+  /** Tree depth as in Drain3: root, token count, then `depth - 3` token levels, then the leaf. Default 5, minimum 3. */
   depth?: number;
-  /** Minimum share of similar tokens for a line to join a cluster. Default 0.4. */
+  /** Minimum share of similar tokens for a line to join a cluster. Default 0.7. */
   simThreshold?: number;
   /** Maximum children of a tree node; further tokens share the `<*>` child. Default 100. */
   maxChildren?: number;
