@@ -113,6 +113,8 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     routerOptions: { maxParamLength: 1024, ignoreTrailingSlash: true },
   });
 
+  // Only JSON bodies: a text/plain POST is what a cross-site form can send without a CORS preflight.
+  app.removeContentTypeParser('text/plain');
   // CloudEvents structured mode is JSON; the default parser guards against prototype poisoning.
   app.addContentTypeParser(CLOUDEVENTS_JSON, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
 

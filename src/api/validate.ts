@@ -32,8 +32,17 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, prefi
 }
 
 function reason(i: z.core.$ZodIssue): string {
+  if (i.code === 'invalid_union' && i.errors.length > 0) {
+    // The option whose type matched says what is wrong with the value (`from: must be ISO 8601...`).
+    const matched = i.errors.find((errs) => errs.length > 0 && errs.every((e) => e.code !== 'invalid_type'));
+    if (matched) return reason(matched[0]!);
+    const all = i.errors.flat();
+    if (all.length > 0 && all.every((e) => /received undefined$/.test(e.message))) return 'is required';
+    return 'has the wrong type';
+  }
   if (i.code === 'unrecognized_keys') return `unknown field(s) ${i.keys.map((k) => `'${k}'`).join(', ')}`;
-  if (i.code === 'invalid_type' && i.input === undefined) return 'is required';
+  // Zod 4 reports a missing key as `expected X, received undefined` (the input itself is not kept).
+  if (i.code === 'invalid_type' && /received undefined$/.test(i.message)) return 'is required';
   return i.message;
 }
 
