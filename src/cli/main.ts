@@ -1,9 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, errorMessage, ObserveBridgeError } from '../core/errors.js';
+import { registerBackfill } from './backfill.js';
 import { registerDoctor } from './doctor.js';
 import { registerGraph } from './graph.js';
 import { registerMigrate } from './migrate.js';
 import { registerPatterns } from './patterns.js';
+import { registerRun } from './run.js';
+import { registerStatus } from './status.js';
 import { registerTopo } from './topo.js';
 
 export function buildProgram(): Command {
@@ -17,6 +20,9 @@ export function buildProgram(): Command {
   registerGraph(program);
   registerTopo(program);
   registerPatterns(program);
+  registerRun(program);
+  registerBackfill(program);
+  registerStatus(program);
   return program;
 }
 

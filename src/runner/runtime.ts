@@ -157,6 +157,11 @@ export class Runtime {
     );
   }
 
+  /** Adds a service (e.g. the HTTP server) started and stopped with the runtime; call before start(). */
+  addService(service: RuntimeService): void {
+    this.#services.push(service);
+  }
+
   /** Starts the scheduler, the workers and the services; returns once they are up. */
   async start(): Promise<void> {
     this.scheduler.start();

@@ -1,0 +1,88 @@
+import type { Command } from 'commander';
+import { parseDuration } from '../core/duration.js';
+import { ConfigError } from '../core/errors.js';
+import { builtInJobs } from '../jobs/index.js';
+import { Runtime } from '../runner/runtime.js';
+import { runServices } from '../runner/services.js';
+import { parseShard } from '../scheduler/shard.js';
+import { openContext, printJson, type DbOptions } from './context.js';
+
+interface RunOptions extends DbOptions {
+  once?: boolean;
+  shard?: string;
+  listen?: string;
+  grace: string;
+  json?: boolean;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run the main job: scheduler, workers and HTTP server (default config: configs/demo.yaml)')
+    .option('--db <target>', 'postgres:// URL or PGlite directory (overrides config and DATABASE_URL)')
+    .option('--config <file>', 'config file (default: configs/demo.yaml)')
+    .option('--once', 'process every window due now, then exit: 0 when all succeeded, 1 otherwise')
+    .option('--shard <k/n>', 'take only the tenants with hash(code) mod n = k')
+    .option('--listen <host:port>', 'HTTP address (overrides http.listen)')
+    .option('--grace <duration>', 'on SIGINT/SIGTERM, how long running windows may still finish', '30s')
+    .option('--json', 'with --once: print the summary as JSON')
+    .action(async (opts: RunOptions) => {
+      const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
+      const grace = durationOption('--grace', opts.grace);
+      const ctx = await openContext(opts);
+      try {
+        const runtime = await Runtime.create({
+          config: ctx.loaded.config,
+          db: ctx.db,
+          jobs: builtInJobs(),
+          logger: ctx.logger,
+          ...(shard ? { shard } : {}),
+        });
+        if (runtime.pairs.length === 0) ctx.logger.warn('no enabled job for any tenant of this process: nothing to do');
+        if (opts.once) {
+          const s = await runtime.runOnce();
+          await runtime.stop(grace);
+          if (opts.json) printJson(s);
+          else
+            process.stdout.write(
+              `windows: ${s.succeeded} succeeded, ${s.failed} failed attempts retried, ${s.dead} dead, ` +
+                `${s.unfinished} left unfinished\n`,
+            );
+          process.exitCode = s.ok ? 0 : 1;
+          return;
+        }
+        for (const factory of runServices) {
+          const service = factory(runtime, opts.listen === undefined ? {} : { listen: opts.listen });
+          if (service) runtime.addService(service);
+        }
+        await runtime.start();
+        const reason = await untilStopRequested(runtime);
+        ctx.logger.info({ reason, grace_ms: grace }, 'stopping: no new windows; running ones may finish');
+        await runtime.stop(grace);
+        process.exitCode = runtime.runner.fatal ? 1 : 0;
+      } finally {
+        await ctx.close();
+      }
+    });
+}
+
+/** Resolves on SIGINT/SIGTERM or a fatal runner error; a second signal exits at once. */
+function untilStopRequested(runtime: Runtime): Promise<string> {
+  return new Promise((resolve) => {
+    const onSignal = (sig: NodeJS.Signals) => {
+      process.once(sig, () => process.exit(130));
+      resolve(sig);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    runtime.events.on('runner:fatal', ({ error }) => resolve(`fatal: ${error.message}`));
+  });
+}
+
+function durationOption(name: string, text: string): number {
+  try {
+    return parseDuration(text);
+  } catch {
+    throw new ConfigError(`${name}: must be a duration such as 30s, 5m, 1h (got '${text}')`);
+  }
+}

@@ -1,0 +1,68 @@
+import type { Command } from 'commander';
+import { systemClock } from '../core/clock.js';
+import { listTenants } from '../db/tenants.js';
+import { builtInJobs } from '../jobs/index.js';
+import { JobRegistry } from '../jobs/registry.js';
+import { queueStatus, type PairStatus } from '../queue/status.js';
+import { openContext, printJson, type DbOptions } from './context.js';
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .description('per job and tenant: last successful window, lag, queued/running/failed/dead, circuit, last error')
+    .option('--db <target>', 'postgres:// URL or PGlite directory (overrides config and DATABASE_URL)')
+    .option('--config <file>', 'config file (default: configs/demo.yaml)')
+    .option(
+      '--json',
+      'print [{job, tenant, last_success_to, lag_seconds, queued, running, failed, dead, circuit, last_error}]',
+    )
+    .action(async (opts: DbOptions & { json?: boolean }) => {
+      const ctx = await openContext(opts);
+      try {
+        const registry = JobRegistry.create(builtInJobs(), ctx.loaded.config);
+        const known = new Map((await listTenants(ctx.db)).map((t) => [t.code, t.id]));
+        const pairs: { job: string; tenantId: number }[] = [];
+        for (const job of registry.jobs) {
+          for (const t of ctx.loaded.config.tenants) {
+            const id = known.get(t.code);
+            if (id !== undefined && registry.settings(job.name, t.code).enabled)
+              pairs.push({ job: job.name, tenantId: id });
+          }
+        }
+        const rows = await queueStatus(ctx.db, pairs, systemClock.now());
+        if (opts.json) printJson(rows);
+        else process.stdout.write(formatTable(rows));
+      } finally {
+        await ctx.close();
+      }
+    });
+}
+
+const COLUMNS: [string, (r: PairStatus) => string][] = [
+  ['JOB', (r) => r.job],
+  ['TENANT', (r) => r.tenant],
+  ['LAST SUCCESS', (r) => r.last_success_to ?? '-'],
+  ['LAG', (r) => (r.lag_seconds === null ? '-' : `${r.lag_seconds}s`)],
+  ['QUEUED', (r) => String(r.queued)],
+  ['RUNNING', (r) => String(r.running)],
+  ['FAILED', (r) => String(r.failed)],
+  ['DEAD', (r) => String(r.dead)],
+  ['CIRCUIT', (r) => r.circuit],
+  ['LAST ERROR', (r) => (r.last_error ?? '').replace(/\s+/g, ' ').slice(0, 80)],
+];
+
+export function formatTable(rows: PairStatus[]): string {
+  if (rows.length === 0) return 'no enabled jobs (is the config right?)\n';
+  const cells = [COLUMNS.map(([h]) => h), ...rows.map((r) => COLUMNS.map(([, f]) => f(r)))];
+  const widths = COLUMNS.map((_, i) => Math.max(...cells.map((c) => c[i]!.length)));
+  return (
+    cells
+      .map((c) =>
+        c
+          .map((v, i) => v.padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
+}
