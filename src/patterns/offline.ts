@@ -7,7 +7,7 @@
  * Memory: one 32-bit cluster id per input line plus the clusters; lines are not kept.
  */
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import { drainOptionsFrom, type PatternsConfig } from './config.js';
 import { DrainMiner } from './drain.js';
 
@@ -72,6 +72,28 @@ export function minePatternsOffline(lines: readonly string[], cfg: PatternsConfi
 }
 
 /**
+ * Lines of a stream, split on `\n` only (a `\r` before it is dropped; a lone `\r` inside a line
+ * stays, unlike node:readline, so the output has exactly one object per `\n`-separated line). A final
+ * line without a newline counts; an empty input has no lines.
+ */
+export async function* readLines(input: NodeJS.ReadableStream): AsyncGenerator<string> {
+  const dec = new StringDecoder('utf8');
+  let rest = '';
+  for await (const chunk of input) {
+    rest += typeof chunk === 'string' ? chunk : dec.write(chunk as Buffer);
+    let start = 0;
+    for (let nl = rest.indexOf('\n'); nl >= 0; nl = rest.indexOf('\n', start)) {
+      const end = nl > start && rest.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      yield rest.slice(start, end);
+      start = nl + 1;
+    }
+    rest = rest.slice(start);
+  }
+  rest += dec.end();
+  if (rest.length > 0) yield rest.charCodeAt(rest.length - 1) === 13 ? rest.slice(0, -1) : rest;
+}
+
+/**
  * Reads lines from `input` (LF or CRLF; a final line without a newline counts), mines them, then
  * writes one JSON object per line to `output`, honouring back-pressure. Does not end `output`.
  */
@@ -81,8 +103,7 @@ export async function runPatternsCommand(
   cfg: PatternsConfig = {},
 ): Promise<void> {
   const m = new OfflineMiner(cfg);
-  const rl = createInterface({ input, crlfDelay: Infinity, terminal: false });
-  for await (const line of rl) m.add(line);
+  for await (const line of readLines(input)) m.add(line);
   // Each cluster's JSON is built once, not once per line.
   const json = new Map<number, string>();
   let buf = '';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough, Readable } from 'node:stream';
-import { minePatternsOffline, runPatternsCommand } from '../../../src/patterns/offline.js';
+import { minePatternsOffline, readLines, runPatternsCommand } from '../../../src/patterns/offline.js';
 
 const lines = [
   'Received block blk_1 of size 10 from /10.0.0.1',
@@ -43,4 +43,19 @@ test('runPatternsCommand writes one JSON object per input line (LF, CRLF, no fin
 test('the config is honoured', () => {
   const strict = minePatternsOffline(['job a ran', 'job b ran'], { simThreshold: 1, siblingSearch: false });
   assert.notEqual(strict[0]!.cluster, strict[1]!.cluster);
+});
+
+test('readLines splits on \\n only, drops CR before it, decodes UTF-8 split across chunks', async () => {
+  const euro = Buffer.from('€', 'utf8');
+  const input = Readable.from([
+    Buffer.from('a\r\nb\rc\n'),
+    Buffer.concat([Buffer.from('x'), euro.subarray(0, 1)]),
+    Buffer.concat([euro.subarray(1), Buffer.from('\n\nlast')]),
+  ]);
+  const got: string[] = [];
+  for await (const l of readLines(input)) got.push(l);
+  assert.deepEqual(got, ['a', 'b\rc', 'x€', '', 'last']);
+  const none: string[] = [];
+  for await (const l of readLines(Readable.from([]))) none.push(l);
+  assert.deepEqual(none, []);
 });

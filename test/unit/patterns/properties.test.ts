@@ -13,7 +13,7 @@ test('masking never throws and never yields empty or whitespace tokens', () => {
         assert.ok(!/[ \t\n\r\f\v\u00a0]/.test(t), JSON.stringify(t));
       }
     }),
-    { numRuns: 300 },
+    { numRuns: 150 },
   );
 });
 
@@ -36,7 +36,7 @@ test('numbers and addresses do not change a line’s fingerprint', () => {
         assert.equal(m.add(fill(v1)).fingerprint, new DrainMiner().add(fill(v2)).fingerprint);
       },
     ),
-    { numRuns: 200 },
+    { numRuns: 100 },
   );
 });
 
