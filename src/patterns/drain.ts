@@ -38,6 +38,7 @@
  * fingerprints. No randomness, clocks or hash-order iteration.
  * Memory: per cluster, its template and tree path; nothing per line.
  */
+import { ConfigError } from '../core/errors.js';
 import { fingerprintOf } from './fingerprint.js';
 import { Masker, PARAM, renderToken, type MaskingOptions } from './masking.js';
 
@@ -160,12 +161,8 @@ function hasDigit(s: string): boolean {
   return false;
 }
 
-export class DrainConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DrainConfigError';
-  }
-}
+/** A bad miner option: a configuration error (the CLI exits with code 2). */
+export class DrainConfigError extends ConfigError {}
 
 export function resolveDrainOptions(opts: DrainOptions = {}): ResolvedDrainOptions {
   const o: ResolvedDrainOptions = {
@@ -181,18 +178,20 @@ export function resolveDrainOptions(opts: DrainOptions = {}): ResolvedDrainOptio
     masking: opts.masking ?? {},
   };
   if (!Number.isInteger(o.depth) || o.depth < 3)
-    throw new DrainConfigError(`patterns.depth: must be an integer ≥ 3 (got ${o.depth})`);
+    throw new DrainConfigError(`config: patterns.depth: must be an integer ≥ 3 (got ${o.depth})`);
   if (!(o.simThreshold >= 0 && o.simThreshold <= 1)) {
-    throw new DrainConfigError(`patterns.simThreshold: must be between 0 and 1 (got ${o.simThreshold})`);
+    throw new DrainConfigError(`config: patterns.simThreshold: must be between 0 and 1 (got ${o.simThreshold})`);
   }
   if (!Number.isInteger(o.maxChildren) || o.maxChildren < 2) {
-    throw new DrainConfigError(`patterns.maxChildren: must be an integer ≥ 2 (got ${o.maxChildren})`);
+    throw new DrainConfigError(`config: patterns.maxChildren: must be an integer ≥ 2 (got ${o.maxChildren})`);
   }
   if (!Number.isInteger(o.maxClusters) || o.maxClusters < 0) {
-    throw new DrainConfigError(`patterns.maxClusters: must be an integer ≥ 0, 0 = unlimited (got ${o.maxClusters})`);
+    throw new DrainConfigError(
+      `config: patterns.maxClusters: must be an integer ≥ 0, 0 = unlimited (got ${o.maxClusters})`,
+    );
   }
   if (!Number.isInteger(o.maxLineLength) || o.maxLineLength < 16) {
-    throw new DrainConfigError(`patterns.maxLineLength: must be an integer ≥ 16 (got ${o.maxLineLength})`);
+    throw new DrainConfigError(`config: patterns.maxLineLength: must be an integer ≥ 16 (got ${o.maxLineLength})`);
   }
   return o;
 }

@@ -10,15 +10,21 @@
  *     that could be variables are examined further. That keeps masking at a few hundred nanoseconds per
  *     line, where a chain of ten line-wide regexes costs microseconds.
  *
- * Built-ins, most specific first: key=value values, URLs, e-mails, UUIDs, IPv4/IPv6 (with :port or /cidr),
- * hex ids (0x.., long hex runs with a digit), durations and sizes (12ms, 1.5s, 4KB), numbers, paths,
- * and finally `digits`: inside any remaining token, each alphanumeric run that holds a digit is masked
- * (blk_-42 → blk_<*>, sshd[812]: → sshd[<*>]:, 2024-01-02 → <*>). A token whose masked form is only
- * masks and punctuation collapses to a single mask, so dates, times and versions become one `<*>`.
+ * Built-ins, most specific first: dates (ISO, and spelled with month names over several tokens),
+ * key=value values, URLs, e-mails, UUIDs, IPv4/IPv6 (with :port or /cidr), host:port, hex ids (0x..,
+ * long hex runs with a digit), durations and sizes (12ms, 1.5s, 4KB), numbers, paths, dotted names of
+ * three or more labels (db1.prod.example.com, com.example.Foo), and finally `digits`: inside any
+ * remaining token, each alphanumeric run that holds a digit is masked (blk_-42 → blk_<*>,
+ * sshd[812]: → sshd[<*>]:, x86 → x<*>; a run that interleaves letters and digits twice or more, like
+ * jA9J1UvC004306, is masked whole). A token whose masked form is only masks and punctuation collapses
+ * to a single mask, so times and versions become one `<*>`.
+ *
+ * After masking, a recognised line header (timestamp, level, thread, logger) is dropped: header.ts.
  *
  * A built-in may write a typed token (`<IP>`, `<NUM>`) instead of `<*>`: typed tokens keep different
  * kinds of variable apart while clustering; templates always render every mask as `<*>`.
  */
+import { ConfigError } from '../core/errors.js';
 import { headerLength } from './header.js';
 
 /** The mask every rendered template uses for a variable. */
@@ -85,12 +91,8 @@ export function renderToken(tok: string): string {
   return tok.indexOf('<') < 0 ? tok : tok.replace(ANY_MASK_RE, PARAM);
 }
 
-export class MaskingConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MaskingConfigError';
-  }
-}
+/** A bad masking option: a configuration error (the CLI exits with code 2). */
+export class MaskingConfigError extends ConfigError {}
 
 interface CompiledRule {
   re: RegExp;
@@ -226,7 +228,7 @@ export class Masker {
       else if (typeof v === 'string') {
         if (!MASK_TOKEN_RE.test(v)) {
           throw new MaskingConfigError(
-            `patterns.masking.builtins.${name}: token must look like <*> or <NAME> (got ${v})`,
+            `config: patterns.masking.builtins.${name}: token must look like <*> or <NAME> (got ${v})`,
           );
         }
         tok[name] = v;
@@ -235,7 +237,7 @@ export class Masker {
     }
     this.#tok = tok;
     this.#rules = (opts.rules ?? []).map((r, i) => {
-      const where = `patterns.masking.rules[${i}]${r.name ? ` (${r.name})` : ''}`;
+      const where = `config: patterns.masking.rules[${i}]${r.name ? ` (${r.name})` : ''}`;
       const token = r.token ?? PARAM;
       if (!MASK_TOKEN_RE.test(token)) {
         throw new MaskingConfigError(`${where}.token: must look like <*> or <NAME> (got ${token})`);
