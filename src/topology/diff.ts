@@ -32,19 +32,18 @@ export function diffEdges<R extends EdgeRow>(prevOpen: readonly R[], now: readon
     next.set(k, seen === undefined ? e : { ...seen, props: mergeProps(seen.props, e.props) });
   }
   const out: EdgeDiff<R> = { open: [], close: [], keep: [], propsChanged: [] };
-  const matched = new Set<string>();
   for (const row of prevOpen) {
     const k = edgeKey(row);
     const e = next.get(k);
-    if (e === undefined || matched.has(k)) {
-      // Gone — or a second open row of the same edge, which breaks "ranges never overlap": close it.
+    if (e === undefined) {
+      // Gone — or a second open row of an edge already matched, which breaks "ranges never overlap": close it.
       out.close.push(row);
       continue;
     }
-    matched.add(k);
+    next.delete(k);
     if (propsEqual(row.props, e.props)) out.keep.push(row);
     else out.propsChanged.push({ row, props: e.props });
   }
-  for (const [k, e] of next) if (!matched.has(k)) out.open.push(e);
+  for (const e of next.values()) out.open.push(e);
   return out;
 }

@@ -43,6 +43,7 @@ export function aliasKey(v: string): string {
 }
 
 function gcpPath(v: string): string | undefined {
+  if (!v.startsWith('https://')) return undefined;
   const m = /^https:\/\/[^/]+\/[^/]+\/(?:v1|beta|v1beta\d*)\/(projects\/.*)$/.exec(v);
   return m?.[1];
 }
@@ -54,6 +55,8 @@ export class IacGraphContext {
   readonly #byName = new Map<string, IacNode[]>();
   readonly #byAlias = new Map<string, IacNode[]>();
   readonly #byType = new Map<string, IacNode[]>();
+  /** Explicit dependencies per object key, after narrowing (set by the graph builder). */
+  deps = new Map<string, string[]>();
 
   constructor(
     readonly doc: IacDocument,
@@ -70,6 +73,10 @@ export class IacGraphContext {
       if (name !== undefined) push(this.#byName, `${res.type}\u0000${name}`, node);
       if (node.urn !== undefined) for (const a of aliasesOf(res)) push(this.#byAlias, aliasKey(a), node);
     }
+  }
+
+  dependenciesOf(n: IacNode): string[] {
+    return this.deps.get(n.res.key) ?? n.res.dependsOn;
   }
 
   ofType(...types: string[]): IacNode[] {
@@ -112,7 +119,8 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   else l.push(v);
 }
 
-function idKeys(attrs: Record<string, unknown>): string[] {
+/** Keys under which an object can be referenced: id, ARN, self link (and their normal forms). */
+export function idKeys(attrs: Record<string, unknown>): string[] {
   const out: string[] = [];
   for (const k of ['id', 'arn', 'self_link']) {
     const v = attrs[k];

@@ -1,6 +1,7 @@
 import type { TopologyBuilder } from '../builder.js';
 import { stringsAt } from './attr-path.js';
 import { addConnectorEdges } from './connectors.js';
+import { narrowDependencies } from './dependency-narrowing.js';
 import { flagDependencies } from './dependency-flags.js';
 import { IacGraphContext, aliasesOf, describe, type IacNode } from './graph-context.js';
 import type { IacDocument } from './iac-resource.js';
@@ -51,6 +52,7 @@ export function addIacGraph(doc: IacDocument, b: TopologyBuilder, options: IacGr
     });
   }
 
+  ctx.deps = narrowDependencies(ctx);
   for (const n of ctx.nodes) {
     if (n.urn === undefined) continue;
     for (const rule of RULES[n.res.type] ?? []) applyRule(ctx, n, rule);
@@ -87,7 +89,7 @@ function applyRule(ctx: IacGraphContext, n: IacNode, rule: RefRule): void {
 function addExplicitDependencies(ctx: IacGraphContext): void {
   for (const n of ctx.nodes) {
     if (n.urn === undefined) continue;
-    for (const d of n.res.dependsOn) {
+    for (const d of ctx.dependenciesOf(n)) {
       const t = ctx.byKey.get(d);
       if (t !== undefined) ctx.edge(n, t, 'DEPENDS_ON', {});
     }

@@ -17,6 +17,12 @@ export interface IacResource {
   attrs: Record<string, unknown>;
   /** Keys of objects this one depends on (explicit dependencies, fanned out to instances). */
   dependsOn: string[];
+  /**
+   * Terraform only: one group per dependency address, holding every instance it may mean
+   * (dependencies are resource-level, so `aws_subnet.a` means all of `aws_subnet.a[*]`).
+   * The graph narrows each group to the instances the object actually refers to.
+   */
+  dependencyGroups?: string[][];
   /** Pulumi only: property (snake_case) -> keys of the objects that property came from. */
   propertyDependencies?: Record<string, string[]>;
   /** Pulumi only: key of the component parent. */

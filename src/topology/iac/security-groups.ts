@@ -33,7 +33,7 @@ export function addSecurityGroupEdges(ctx: IacGraphContext, maxFanout: number): 
     if (present.length === 0) {
       // Pruned states (inframap fixtures) drop the SG list; the explicit dependency on the
       // group is then the only trace of membership.
-      for (const d of n.res.dependsOn) {
+      for (const d of ctx.dependenciesOf(n)) {
         const sg = ctx.byKey.get(d);
         if (sg === undefined || !sgSet.has(sg)) continue;
         members.get(sg)?.add(n);

@@ -5,6 +5,7 @@
 
 /** Removes instance keys (`[0]`, `["a]b"]`) from an address, respecting quoted keys. */
 export function stripInstanceKeys(addr: string): string {
+  if (!addr.includes('[')) return addr;
   let out = '';
   let i = 0;
   while (i < addr.length) {

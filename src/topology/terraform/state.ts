@@ -1,6 +1,7 @@
 import { DocReader } from '../doc-check.js';
 import type { IacDocument, IacResource } from '../iac/iac-resource.js';
 import { isRecord } from '../iac/attr-path.js';
+import { kindOf } from '../iac/kinds.js';
 import { indexSuffix, modulePartOf, moduleSegments, stripInstanceKeys } from './address.js';
 import { unflatten } from './flatmap.js';
 
@@ -219,31 +220,59 @@ function bump(stats: Record<string, number>, k: string): void {
  */
 function finish(raws: RawInstance[], stats: Record<string, number>): IacDocument {
   const byConfig = new Map<string, RawInstance[]>();
+  const segsOf = new Map<RawInstance, string[]>();
   for (const r of raws) {
+    segsOf.set(r, moduleSegments(r.modulePath));
     const list = byConfig.get(r.configAddress);
     if (list === undefined) byConfig.set(r.configAddress, [r]);
     else list.push(r);
   }
+  // Candidates of one config address grouped by their first k module segments (built lazily).
+  const byPrefix = new Map<string, Map<string, RawInstance[]>>();
+  const candidatesUnder = (config: string, k: number, prefix: string): RawInstance[] | undefined => {
+    const key = `${config}\u0000${k}`;
+    let m = byPrefix.get(key);
+    if (m === undefined) {
+      m = new Map();
+      for (const c of byConfig.get(config) ?? []) {
+        const p = (segsOf.get(c) ?? []).slice(0, k).join('.');
+        const l = m.get(p);
+        if (l === undefined) m.set(p, [c]);
+        else l.push(c);
+      }
+      byPrefix.set(key, m);
+    }
+    return m.get(prefix);
+  };
+  const depModCache = new Map<string, string[]>();
   const dangling: IacDocument['dangling'] = [];
   const resources: IacResource[] = raws.map((r) => {
-    const deps = new Set<string>();
-    const mySegs = moduleSegments(r.modulePath);
-    for (const d of r.deps) {
-      const cands = byConfig.get(stripInstanceKeys(d));
+    const groups: string[][] = [];
+    // Connectors (attachments, rules, listeners) become edges of their own; their explicit
+    // dependencies are never used, and fanning them out is the costliest part of big states.
+    const deps = kindOf(r.type)?.connector === true ? [] : r.deps;
+    const mySegs = segsOf.get(r) ?? [];
+    const myConfigSegs = mySegs.map((s) => stripInstanceKeys(s));
+    for (const d of deps) {
+      const config = stripInstanceKeys(d);
+      const cands = byConfig.get(config);
       if (cands === undefined) {
         dangling.push({ from: r.key, ref: d });
         continue;
       }
-      const depMod = moduleSegments(modulePartOf(stripInstanceKeys(d)));
-      let chosen = cands;
-      const sharesPrefix =
-        depMod.length <= mySegs.length && depMod.every((s, i) => s === stripInstanceKeys(mySegs[i] as string));
-      if (depMod.length > 0 && sharesPrefix) {
-        const prefix = mySegs.slice(0, depMod.length).join('.');
-        const narrowed = cands.filter((c) => moduleSegments(c.modulePath).slice(0, depMod.length).join('.') === prefix);
-        if (narrowed.length > 0) chosen = narrowed;
+      let depMod = depModCache.get(config);
+      if (depMod === undefined) {
+        depMod = moduleSegments(modulePartOf(config));
+        depModCache.set(config, depMod);
       }
-      for (const c of chosen) if (c.key !== r.key) deps.add(c.key);
+      let chosen = cands;
+      const k = depMod.length;
+      if (k > 0 && k <= mySegs.length && depMod.every((s, i) => s === myConfigSegs[i])) {
+        const narrowed = candidatesUnder(config, k, mySegs.slice(0, k).join('.'));
+        if (narrowed !== undefined && narrowed.length > 0) chosen = narrowed;
+      }
+      const keys = chosen.filter((c) => c.key !== r.key).map((c) => c.key);
+      if (keys.length > 0) groups.push(keys);
     }
     const res: IacResource = {
       key: r.key,
@@ -252,7 +281,8 @@ function finish(raws: RawInstance[], stats: Record<string, number>): IacDocument
       rawType: r.type,
       name: r.name,
       attrs: r.attrs,
-      dependsOn: [...deps],
+      dependsOn: [...new Set(groups.flat())],
+      dependencyGroups: groups,
       custom: true,
     };
     if (r.tainted) res.tainted = true;

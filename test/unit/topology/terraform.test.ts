@@ -94,10 +94,11 @@ test('inframap oracle, azure.tfstate: VM -> VNet (x2), VNet -> VNet2 through the
     `${vm('myvm2')} -DEPENDS_ON-> ${vnet('myvnet2')}`,
     `${vnet('myvnet')} -CONNECTS_TO-> ${vnet('myvnet2')}`,
   ]);
-  // NIC, subnet, resource group, random_id, ... were pruned from the file: 7 + 7 + 1 absent targets.
-  assert.equal(x.stats.dangling_dependencies, 15);
+  // NIC, subnet, resource group, random_id, ... were pruned from the file: 6 per VM, 1 per VNet
+  // (the peering's own dependencies are not read: it is a connector).
+  assert.equal(x.stats.dangling_dependencies, 14);
   assert.equal(x.warnings.length, 1);
-  assert.match(x.warnings[0] ?? '', /15 dependencies name objects absent/);
+  assert.match(x.warnings[0] ?? '', /14 dependencies name objects absent/);
   assert.equal(x.resources.length, 4);
 });
 
@@ -319,9 +320,12 @@ test('typed edges from attribute references: subnets, SG flows with ports, liste
     edgeLines(x, 'MEMBER_OF').filter((l) => l.startsWith(i1)),
     [`${i1} -MEMBER_OF-> ${C('ec2.security-group', 'sg-web')}`, `${i1} -MEMBER_OF-> ${C('ec2.subnet', 'subnet-1')}`],
   );
-  // Dependencies are resource-level: web[0] depends on both subnets; the typed edge says which one it is in.
+  // Dependencies are resource-level (`module.net.aws_subnet.a` means both subnets); each instance
+  // keeps the subnet its attributes name, and the typed edge makes that DEPENDS_ON redundant.
   assert.equal(findEdge(x, i1, C('ec2.subnet', 'subnet-1'), 'DEPENDS_ON')?.props.redundant, true);
-  assert.equal(findEdge(x, i1, C('ec2.subnet', 'subnet-2'), 'DEPENDS_ON')?.props.redundant, undefined);
+  assert.equal(findEdge(x, i1, C('ec2.subnet', 'subnet-2'), 'DEPENDS_ON'), undefined);
+  assert.ok(findEdge(x, i2, C('ec2.subnet', 'subnet-2'), 'DEPENDS_ON'));
+  assert.equal(findEdge(x, i2, C('ec2.subnet', 'subnet-1'), 'DEPENDS_ON'), undefined);
   // instance -> vpc is implied by instance -> subnet -> vpc: flagged transitive.
   assert.equal(findEdge(x, i1, C('ec2.vpc', 'vpc-1'), 'DEPENDS_ON')?.props.transitive, true);
   assert.equal(x.stats.data_sources, 1);
@@ -380,6 +384,58 @@ test('state v3 (Terraform 0.11): modules[].resources{}, flatmap attributes, modu
   assert.equal(
     x.resources.find((r) => r.urn === 'urn:aws:ec2.instance:i-9')?.labels['iac.address'],
     'module.app.aws_instance.web[0]',
+  );
+});
+
+test('count dependencies without an attribute reference are narrowed through the other dependencies', () => {
+  // Two VPCs (count) and a subnet in each; the instance names its subnet only. Its dependency on
+  // `aws_vpc.main` (both VPCs, as written) narrows to the VPC of its subnet.
+  const st = {
+    version: 4,
+    lineage: 'N',
+    serial: 1,
+    resources: [
+      {
+        mode: 'managed',
+        type: 'aws_vpc',
+        name: 'main',
+        instances: [0, 1].map((i) => ({ index_key: i, attributes: { id: `vpc-${i}` } })),
+      },
+      {
+        mode: 'managed',
+        type: 'aws_subnet',
+        name: 's',
+        instances: [0, 1].map((i) => ({
+          index_key: i,
+          attributes: { id: `subnet-${i}`, vpc_id: `vpc-${i}` },
+          dependencies: ['aws_vpc.main'],
+        })),
+      },
+      {
+        mode: 'managed',
+        type: 'aws_instance',
+        name: 'x',
+        instances: [
+          { attributes: { id: 'i-x', subnet_id: 'subnet-1' }, dependencies: ['aws_subnet.s', 'aws_vpc.main'] },
+        ],
+      },
+    ],
+  };
+  const x = extractTerraform(st, 'n.tfstate');
+  assert.deepEqual(
+    edgeLines(x, 'DEPENDS_ON').filter((l) => l.startsWith('urn:aws:ec2.instance')),
+    [
+      'urn:aws:ec2.instance:i-x -DEPENDS_ON-> urn:aws:ec2.subnet:subnet-1',
+      'urn:aws:ec2.instance:i-x -DEPENDS_ON-> urn:aws:ec2.vpc:vpc-1',
+    ],
+  );
+  // The subnets name their VPC too, so each keeps only its own.
+  assert.deepEqual(
+    edgeLines(x, 'DEPENDS_ON').filter((l) => l.startsWith('urn:aws:ec2.subnet')),
+    [
+      'urn:aws:ec2.subnet:subnet-0 -DEPENDS_ON-> urn:aws:ec2.vpc:vpc-0',
+      'urn:aws:ec2.subnet:subnet-1 -DEPENDS_ON-> urn:aws:ec2.vpc:vpc-1',
+    ],
   );
 });
 
