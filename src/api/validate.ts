@@ -7,7 +7,11 @@ function fieldOf(prefix: string, path: readonly PropertyKey[]): string {
   let out = prefix;
   for (const p of path) {
     if (typeof p === 'number') out += `[${p}]`;
-    else out += out === '' || out.endsWith('-') ? String(p) : `.${String(p)}`; // `ce-` + `id`: a header name
+    else {
+      // Key names come from the client: bounded, so an error body stays small.
+      const k = String(p).length > 64 ? `${String(p).slice(0, 64)}…` : String(p);
+      out += out === '' || out.endsWith('-') ? k : `.${k}`; // `ce-` + `id`: a header name
+    }
   }
   return out || '(body)';
 }
@@ -26,9 +30,15 @@ export class ValidationError extends ApiError {
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z.output<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  const problems = r.error.issues.map((i) => `${fieldOf(prefix, i.path)}: ${reason(i)}`);
+  const problems = r.error.issues.map((i) => `${issueField(prefix, i)}: ${reason(i)}`);
   const first = r.error.issues[0]!;
-  throw new ValidationError(fieldOf(prefix, first.path), reason(first), problems);
+  throw new ValidationError(issueField(prefix, first), reason(first), problems);
+}
+
+/** An unknown key is reported at the key itself (`query.extra`), not at its parent object. */
+function issueField(prefix: string, i: z.core.$ZodIssue): string {
+  if (i.code === 'unrecognized_keys' && i.keys.length === 1) return fieldOf(prefix, [...i.path, i.keys[0]!]);
+  return fieldOf(prefix, i.path);
 }
 
 function reason(i: z.core.$ZodIssue): string {
@@ -40,7 +50,9 @@ function reason(i: z.core.$ZodIssue): string {
     if (all.length > 0 && all.every((e) => /received undefined$/.test(e.message))) return 'is required';
     return 'has the wrong type';
   }
-  if (i.code === 'unrecognized_keys') return `unknown field(s) ${i.keys.map((k) => `'${k}'`).join(', ')}`;
+  if (i.code === 'unrecognized_keys') {
+    return i.keys.length === 1 ? 'unknown field' : `unknown fields ${i.keys.map((k) => `'${k}'`).join(', ')}`;
+  }
   // Zod 4 reports a missing key as `expected X, received undefined` (the input itself is not kept).
   if (i.code === 'invalid_type' && /received undefined$/.test(i.message)) return 'is required';
   return i.message;

@@ -25,11 +25,11 @@ export interface Dependency {
   rps: number;
   /**
    * p95 latency in ms of all calls of the span: the merged bucket sketches (within the sketch's
-   * relative accuracy). When some bucket has no sketch, the largest bucket p95 (an upper bound:
-   * the p95 of a union never exceeds the largest p95 of its parts). Null without latency data.
+   * relative accuracy). When some bucket has no sketch (an older writer), the largest bucket p95: a
+   * conservative stand-in, not a percentile of the span. Null without latency data.
    */
   p95_ms: number | null;
-  /** Whether p95_ms comes from merged sketches (exact within α) or the upper-bound fallback. */
+  /** Whether p95_ms comes from merged sketches (exact within α) or the largest-bucket fallback. */
   p95_source: 'sketch' | 'max_bucket' | null;
   buckets: number;
 }
