@@ -484,3 +484,58 @@ test('not a Terraform state: an error naming the file and what was expected', ()
     /unsupported format_version 2\.0/,
   );
 });
+
+test('Kubernetes objects: namespace membership, Service -> Deployment by selector, Ingress -> Service', () => {
+  const k = (type: string, name: string, attributes: Record<string, unknown>): unknown => ({
+    mode: 'managed',
+    type,
+    name,
+    instances: [{ attributes }],
+  });
+  const meta = (name: string, namespace?: string): unknown[] => [
+    { name, ...(namespace === undefined ? {} : { namespace }) },
+  ];
+  const st = {
+    version: 4,
+    lineage: 'K',
+    serial: 1,
+    resources: [
+      k('kubernetes_namespace_v1', 'shop', { id: 'shop', metadata: meta('shop') }),
+      k('kubernetes_deployment_v1', 'api', {
+        id: 'shop/api',
+        metadata: meta('api', 'shop'),
+        spec: [{ template: [{ metadata: [{ labels: { app: 'api', tier: 'web' } }] }] }],
+      }),
+      k('kubernetes_deployment_v1', 'worker', {
+        id: 'shop/worker',
+        metadata: meta('worker', 'shop'),
+        spec: [{ template: [{ metadata: [{ labels: { app: 'worker' } }] }] }],
+      }),
+      k('kubernetes_service_v1', 'api', {
+        id: 'shop/api',
+        metadata: meta('api', 'shop'),
+        spec: [{ selector: { app: 'api' }, port: [{ port: 80, target_port: '8080' }] }],
+      }),
+      k('kubernetes_ingress_v1', 'front', {
+        id: 'shop/front',
+        metadata: meta('front', 'shop'),
+        spec: [
+          { rule: [{ http: [{ path: [{ backend: [{ service: [{ name: 'api', port: [{ number: 80 }] }] }] }] }] }] },
+        ],
+      }),
+    ],
+  };
+  const x = extractTerraform(st, 'k8s.tfstate');
+  assert.deepEqual(edgeLines(x), [
+    'urn:k8s:deployment:shop/api -MEMBER_OF-> urn:k8s:namespace:shop',
+    'urn:k8s:deployment:shop/worker -MEMBER_OF-> urn:k8s:namespace:shop',
+    'urn:k8s:ingress:shop/front -CONNECTS_TO-> urn:k8s:svc:shop/api',
+    'urn:k8s:ingress:shop/front -MEMBER_OF-> urn:k8s:namespace:shop',
+    'urn:k8s:svc:shop/api -CONNECTS_TO-> urn:k8s:deployment:shop/api',
+    'urn:k8s:svc:shop/api -MEMBER_OF-> urn:k8s:namespace:shop',
+  ]);
+  assert.deepEqual(findEdge(x, 'urn:k8s:svc:shop/api', 'urn:k8s:deployment:shop/api', 'CONNECTS_TO')?.props.ports, [
+    '8080',
+  ]);
+  assert.equal(x.resources.find((r) => r.urn === 'urn:k8s:svc:shop/api')?.type, 'service');
+});
