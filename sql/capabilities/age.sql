@@ -28,6 +28,8 @@ CREATE UNIQUE INDEX IF NOT EXISTS "Resource_key" ON "ops"."Resource" (
   ag_catalog.agtype_access_operator(VARIADIC ARRAY[properties, '"resource_id"'::ag_catalog.agtype])
 );
 CREATE UNIQUE INDEX IF NOT EXISTS "CALLS_ends" ON "ops"."CALLS" (start_id, end_id);
+CREATE INDEX IF NOT EXISTS "Resource_id" ON "ops"."Resource" (id);
+CREATE INDEX IF NOT EXISTS "CALLS_end" ON "ops"."CALLS" (end_id);
 CREATE UNIQUE INDEX IF NOT EXISTS "STRUCT_ends_relation" ON "ops"."STRUCT" (
   start_id,
   end_id,

@@ -35,7 +35,10 @@ function intOption(name: string) {
 }
 
 /** Opens the database, runs the query, maps a query on something unknown to exit code 2. */
-async function withGraph(opts: CommonOptions, fn: (ctx: Awaited<ReturnType<typeof openContext>>, read: GraphReadOptions) => Promise<void>) {
+async function withGraph(
+  opts: CommonOptions,
+  fn: (ctx: Awaited<ReturnType<typeof openContext>>, read: GraphReadOptions) => Promise<void>,
+) {
   const ctx = await openContext(opts);
   try {
     await fn(ctx, readOptions(ctx.loaded.config, opts));
@@ -85,7 +88,11 @@ export function registerGraph(program: Command): void {
     .addOption(new Option('--direction <dir>', 'only callers (up) or only dependencies (down)').choices(['up', 'down']))
     .action(async (opts: CommonOptions & { urn: string; hops: number; direction?: 'up' | 'down' }) => {
       await withGraph(opts, async (ctx, read) => {
-        const r = await graphImpact(ctx.db, { tenant: opts.tenant, urn: opts.urn, hops: opts.hops, direction: opts.direction ?? 'both' }, read);
+        const r = await graphImpact(
+          ctx.db,
+          { tenant: opts.tenant, urn: opts.urn, hops: opts.hops, direction: opts.direction ?? 'both' },
+          read,
+        );
         if (opts.json) return printJson(r);
         const lines = [
           ...impactLines(`upstream of ${r.urn} (callers within ${r.hops} hops)`, r.upstream),
@@ -102,13 +109,20 @@ export function registerGraph(program: Command): void {
     .option('--max-hops <n>', 'longest path searched (1-32)', intOption('--max-hops'), 10)
     .action(async (opts: CommonOptions & { from: string; to: string; maxHops: number }) => {
       await withGraph(opts, async (ctx, read) => {
-        const r = await graphPath(ctx.db, { tenant: opts.tenant, from: opts.from, to: opts.to, maxHops: opts.maxHops }, read);
+        const r = await graphPath(
+          ctx.db,
+          { tenant: opts.tenant, from: opts.from, to: opts.to, maxHops: opts.maxHops },
+          read,
+        );
         if (opts.json) return printJson(r);
         if (r.hops === null) {
           process.stdout.write(`no active call path from ${r.from} to ${r.to} within ${opts.maxHops} hops\n`);
           return;
         }
-        const lines = [`${r.nodes.map((n) => n.urn).join(' → ')}  (${r.hops} hops)`, ...r.edges.map((e) => `  ${edgeLine(e)}`)];
+        const lines = [
+          `${r.nodes.map((n) => n.urn).join(' → ')}  (${r.hops} hops)`,
+          ...r.edges.map((e) => `  ${edgeLine(e)}`),
+        ];
         process.stdout.write(lines.join('\n') + '\n');
       });
     });
@@ -120,7 +134,10 @@ export function registerGraph(program: Command): void {
       await withGraph(opts, async (ctx, read) => {
         const r = await graphShow(ctx.db, { tenant: opts.tenant, withTopology: opts.withTopology ?? false }, read);
         if (opts.json) return printJson(r);
-        const lines = [`tenant ${r.tenant}: ${r.nodes.length} nodes, ${r.edges.length} active call edges`, ...r.edges.map(edgeLine)];
+        const lines = [
+          `tenant ${r.tenant}: ${r.nodes.length} nodes, ${r.edges.length} active call edges`,
+          ...r.edges.map(edgeLine),
+        ];
         for (const s of r.struct_edges ?? []) lines.push(`${s.src} -[${s.relation}]-> ${s.dst}`);
         process.stdout.write(lines.join('\n') + '\n');
       });

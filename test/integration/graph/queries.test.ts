@@ -109,9 +109,9 @@ for (const driver of drivers()) {
       const t = await seedTenant(db, 'one');
       await seedResources(db, t, ['lonely']);
       await refresh(db, t, T);
-      const imp = await graphImpact(db, { tenant: 'one', urn: urnOf('lonely') });
+      const imp = await graphImpact(db, { tenant: 'one', urn: urnOf('lonely') }, { backend: 'relational' });
       assert.deepEqual([imp.upstream, imp.downstream], [[], []]);
-      const show = await graphShow(db, { tenant: 'one' });
+      const show = await graphShow(db, { tenant: 'one' }, { backend: 'relational' });
       assert.deepEqual(show, { tenant: 'one', nodes: [], edges: [] });
     });
   });

@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { exactQuantile } from '../../../src/agg/sketch.js';
 import type { JobContext, JobResult } from '../../../src/jobs/job.js';
 import { ageRefreshJob } from '../../../src/jobs/age-refresh.js';
 import type { Queryable } from '../../../src/db/types.js';
-import { drivers, useTestDb } from '../../helpers/db.js';
+import { isEnabled } from '../../../src/db/capabilities.js';
+import { dropAgeGraph } from '../../../src/db/graph/age-session.js';
+import { graphName } from '../../../src/db/graph/graph-name.js';
+import { drivers, openTestDb, useTestDb } from '../../helpers/db.js';
 import {
   MIN,
   T,
@@ -168,34 +172,45 @@ for (const driver of drivers()) {
     });
 
     it('runs as a job: the refresh and ctx.complete share one transaction', async () => {
-      const db = await useTestDb(driver);
-      const t = await seedTenant(db, 'acme');
-      const id = await seedResources(db, t, ['a', 'b']);
-      await insertCalls(db, t, [{ bucket: T - 5 * MIN, src: id.get('a')!, dst: id.get('b')!, latencies: [3, 4] }]);
-      const job = ageRefreshJob();
-      assert.equal(job.name, 'age-refresh');
-      assert.deepEqual(job.after, [{ job: 'oo-calls', lookbehind: 5 * MIN }]);
-      const completed: { tx: Queryable; result: JobResult }[] = [];
-      const ctx = (fail: boolean) =>
-        ({
-          db,
-          options: {},
-          async complete(tx: Queryable, result: JobResult) {
-            // Visible inside the job's transaction when complete runs.
-            const n = await tx.query('SELECT 1 FROM graph_active_edge WHERE tenant_id = $1', [t]);
-            completed.push({ tx, result: { ...result, seen: n.rows.length } });
-            if (fail) throw new Error('lease lost');
-          },
-        }) as unknown as JobContext;
-      const tenant = { id: t, code: 'acme', name: 'acme' };
-      await assert.rejects(job.run(ctx(true), tenant, win(T)), /lease lost/);
-      assert.equal((await relationalEdges(db, t)).length, 0, 'rolled back with the failed complete');
-      const result = await job.run(ctx(false), tenant, win(T));
-      assert.equal(result.edges, 1);
-      assert.equal(completed.at(-1)?.result.seen, 1);
-      assert.deepEqual(result.rowsWritten, { graph_active_edge: 1 });
-      assert.equal((await relationalEdges(db, t)).length, 1);
-      await assert.rejects(job.run({ ...ctx(false), options: { mode: 'turbo' } }, tenant, win(T)), /options\.mode/);
+      const tdb = await openTestDb(driver);
+      const db = tdb.db;
+      // On a server with AGE the job also writes the AGE graph: a graph of its own, dropped at the end.
+      const graph = `obtest_job_${randomBytes(4).toString('hex')}`;
+      try {
+        const t = await seedTenant(db, 'acme');
+        const id = await seedResources(db, t, ['a', 'b']);
+        await insertCalls(db, t, [{ bucket: T - 5 * MIN, src: id.get('a')!, dst: id.get('b')!, latencies: [3, 4] }]);
+        const job = ageRefreshJob();
+        assert.equal(job.name, 'age-refresh');
+        assert.deepEqual(job.after, [{ job: 'oo-calls', lookbehind: 5 * MIN }]);
+        const completed: { tx: Queryable; result: JobResult }[] = [];
+        const ctx = (fail: boolean) =>
+          ({
+            db,
+            options: { graph },
+            async complete(tx: Queryable, result: JobResult) {
+              // Visible inside the job's transaction when complete runs.
+              const n = await tx.query('SELECT 1 FROM graph_active_edge WHERE tenant_id = $1', [t]);
+              completed.push({ tx, result: { ...result, seen: n.rows.length } });
+              if (fail) throw new Error('lease lost');
+            },
+          }) as unknown as JobContext;
+        const tenant = { id: t, code: 'acme', name: 'acme' };
+        await assert.rejects(job.run(ctx(true), tenant, win(T)), /lease lost/);
+        assert.equal((await relationalEdges(db, t)).length, 0, 'rolled back with the failed complete');
+        const result = await job.run(ctx(false), tenant, win(T));
+        assert.equal(result.edges, 1);
+        assert.equal(completed.at(-1)?.result.seen, 1);
+        assert.deepEqual(result.rowsWritten, { graph_active_edge: 1 });
+        assert.equal((await relationalEdges(db, t)).length, 1);
+        await assert.rejects(
+          job.run({ ...ctx(false), options: { graph, mode: 'turbo' } }, tenant, win(T)),
+          /options\.mode/,
+        );
+      } finally {
+        if (await isEnabled(db, 'age')) await db.transaction((tx) => dropAgeGraph(tx, graphName(graph)));
+        await tdb.close();
+      }
     });
 
     it('mirrors the topology edges open at the window end as structural edges when asked', async () => {

@@ -32,6 +32,9 @@ CREATE UNIQUE INDEX IF NOT EXISTS "Resource_key" ON {{graph}}."Resource" (
   ag_catalog.agtype_access_operator(VARIADIC ARRAY[properties, '"resource_id"'::ag_catalog.agtype])
 );
 CREATE UNIQUE INDEX IF NOT EXISTS "CALLS_ends" ON {{graph}}."CALLS" (start_id, end_id);
+-- Label tables have no index on id or end_id of their own; Cypher joins use these (impact queries).
+CREATE INDEX IF NOT EXISTS "Resource_id" ON {{graph}}."Resource" (id);
+CREATE INDEX IF NOT EXISTS "CALLS_end" ON {{graph}}."CALLS" (end_id);
 CREATE UNIQUE INDEX IF NOT EXISTS "STRUCT_ends_relation" ON {{graph}}."STRUCT" (
   start_id,
   end_id,
