@@ -14,6 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { toMeasurements } from './lib/adapt.js';
 import { distFile } from './lib/paths.js';
 import { appendRecords, resultsFile, runInfo, toRecords, type Measurement } from './lib/record.js';
+import { formatHot } from './lib/cpuprofile.js';
 import { writeReport, renderReport } from './lib/report.js';
 import { formatTable } from './lib/table.js';
 
@@ -107,6 +108,7 @@ function usage(): string {
     '',
     ...lines,
     `  ${'report [--write]'.padEnd(20)} latest figures of every results file (--write: into bench/README.md)`,
+    `  ${'profile <file>'.padEnd(20)} self time per function of a .cpuprofile (window --profile <dir> writes them)`,
   ].join('\n');
 }
 
@@ -116,8 +118,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.log(usage());
     return first === undefined ? 2 : 0;
   }
+  if (first === 'profile') {
+    if (rest[0] === undefined) {
+      console.error('usage: npm run bench -- profile <file.cpuprofile> [top]');
+      return 2;
+    }
+    console.log(formatHot(rest[0], Number(rest[1] ?? 25)));
+    return 0;
+  }
   if (first === 'report') {
-    if (rest.includes('--write')) console.log(`wrote ${writeReport()}`);
+    if (rest.includes('--write')) console.log(`wrote ${await writeReport()}`);
     else console.log(renderReport());
     return 0;
   }

@@ -99,13 +99,16 @@ export function readRecords(bench: string, root = repoRoot()): BenchRecord[] {
   return out;
 }
 
-/** The newest record of each (case, db, metric): what the README's tables show. */
+/**
+ * The figures of the newest run of each (case, db): what the README's tables show. Whole runs, not
+ * the newest value per metric, so a figure of an older run (or an old failure) never mixes in.
+ */
 export function latest(records: readonly BenchRecord[]): BenchRecord[] {
-  const by = new Map<string, BenchRecord>();
+  const newest = new Map<string, string>();
+  const key = (r: BenchRecord): string => `${r.case}\u0000${r.db ?? ''}`;
   for (const r of records) {
-    const k = `${r.case}\u0000${r.db ?? ''}\u0000${r.metric}`;
-    const prev = by.get(k);
-    if (prev === undefined || prev.date <= r.date) by.set(k, r);
+    const d = newest.get(key(r));
+    if (d === undefined || d < r.date) newest.set(key(r), r.date);
   }
-  return [...by.values()];
+  return records.filter((r) => newest.get(key(r)) === r.date);
 }

@@ -34,13 +34,24 @@ export function renderReport(root = repoRoot()): string {
   return parts.join('\n\n');
 }
 
-/** Replaces the generated section of bench/README.md (between the markers); returns the file. */
-export function writeReport(root = repoRoot()): string {
+/**
+ * Replaces the generated section of bench/README.md (between the markers) and formats the file with
+ * prettier (a dev dependency: skipped where it is not installed); returns the file.
+ */
+export async function writeReport(root = repoRoot()): Promise<string> {
   const file = join(root, 'bench', 'README.md');
   const text = existsSync(file) ? readFileSync(file, 'utf8') : `# Benchmarks\n\n${START}\n${END}\n`;
   const i = text.indexOf(START);
   const j = text.indexOf(END);
   if (i < 0 || j < i) throw new Error(`bench/README.md: markers ${START} … ${END} not found`);
-  writeFileSync(file, text.slice(0, i + START.length) + '\n\n' + renderReport(root) + '\n\n' + text.slice(j));
+  let out = text.slice(0, i + START.length) + '\n\n' + renderReport(root) + '\n\n' + text.slice(j);
+  try {
+    const prettier = await import('prettier');
+    const options = (await prettier.resolveConfig(file)) ?? {};
+    out = await prettier.format(out, { ...options, filepath: file });
+  } catch {
+    // prettier is a dev dependency; unformatted Markdown is still valid
+  }
+  writeFileSync(file, out);
   return file;
 }

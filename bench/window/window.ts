@@ -7,6 +7,7 @@
  * Every case runs in a fresh process (bench/window/case.ts) so that its peak RSS is its own.
  *   npm run bench -- window [--db pglite,postgres] [--scales 1,10,100] [--jobs oo-logs,...]
  *                           [--memory all|none|100k|1m] [--timeout <s per case>]
+ *                           [--profile <dir>]   (a .cpuprofile per case: npm run bench -- profile <file>)
  */
 import { runChild } from '../lib/child.js';
 import { benchDbKinds } from '../lib/db.js';
@@ -109,7 +110,8 @@ export function caseMeasurements(c: CaseSpec, r: WindowCaseResult, markedPeakRss
 }
 
 export async function runWindowBench(argv: readonly string[] = []): Promise<Measurement[]> {
-  const flags = parseFlags(argv, ['db', 'scales', 'jobs', 'memory', 'timeout']);
+  const flags = parseFlags(argv, ['db', 'scales', 'jobs', 'memory', 'timeout', 'profile']);
+  const profileDir = typeof flags.profile === 'string' ? flags.profile : undefined;
   const jobs = (listFlag(flags, 'jobs') ?? [...JOB_NAMES]) as JobName[];
   for (const j of jobs)
     if (!JOB_NAMES.includes(j)) throw new Error(`--jobs: unknown job '${j}' (${JOB_NAMES.join(', ')})`);
@@ -128,7 +130,12 @@ export async function runWindowBench(argv: readonly string[] = []): Promise<Meas
     process.stderr.write(`window: ${c.name} on ${c.args.db} ... `);
     const o = await runChild<WindowCaseArgs, WindowCaseResult>(distFile('bench/window/case.js'), c.args, {
       timeoutMs,
-      execArgv: ['--expose-gc'],
+      execArgv: [
+        '--expose-gc',
+        ...(profileDir
+          ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${c.name}-${c.args.db}.cpuprofile`]
+          : []),
+      ],
     });
     if (!o.ok || !o.result) {
       process.stderr.write(`FAILED: ${o.error ?? '?'}\n`);

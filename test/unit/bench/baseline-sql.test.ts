@@ -124,6 +124,8 @@ const logs: LogRecord[] = [
   log(T + 1, 'user 12 logged in', 'INFO'),
   log(T + 2, 'user 7 logged in', 'ERROR'),
   log(T + 3, 'cache miss for key 0a1b2c3d4e5f', 'INFO'),
+  log(T + 4, 'request 3f2b8a1c-9d4e-4f7a-a1b2-c3d4e5f60718 from 10.0.3.7 took 12.5ms', 'INFO'),
+  log(T + 5, 'request 00000000-1111-4222-a333-444444444444 from 10.0.9.1 took 3ms', 'WARN'),
   log(T + 400_000, 'user 9 logged in', 'INFO'),
 ];
 
@@ -133,7 +135,7 @@ test('baseline SQL: metric_1m, service_call_5m and log counts of a tiny window a
     await createBaselineSchema(db);
     assert.equal(await loadRaw(db, { logs, spans, metrics }), logs.length + spans.length + metrics.length);
     const out = await aggregateBaseline(db, { from: T, to: T + 300_000 });
-    assert.deepEqual(out, { metricRows: 2, callRows: 4, logRows: 2 });
+    assert.deepEqual(out, { metricRows: 2, callRows: 4, logRows: 3 });
 
     const m = await db.query<{ n: number; avg_val: number; max_val: number; p95_val: number }>(
       `SELECT n, avg_val, max_val, p95_val FROM bl_metric_1m ORDER BY bucket`,
@@ -166,6 +168,7 @@ test('baseline SQL: metric_1m, service_call_5m and log counts of a tiny window a
     );
     assert.deepEqual(l.rows, [
       { pattern: 'cache miss for key <*>', count_total: 1, count_error: 0 },
+      { pattern: 'request <*> from <*> took <*>ms', count_total: 2, count_error: 0 },
       { pattern: 'user <*> logged in', count_total: 2, count_error: 1 },
     ]);
 

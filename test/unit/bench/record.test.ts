@@ -82,14 +82,19 @@ test('bench names are path-safe', () => {
   assert.match(resultsFile('baseline-all-in-pg'), /bench[/\\]results[/\\]baseline-all-in-pg\.jsonl$/);
 });
 
-test('latest keeps the newest record of each case, db and metric', () => {
-  const mk = (date: string, db: 'pglite' | 'postgres', value: number): BenchRecord => ({
-    ...toRecords('w', [{ case: '1x', db, metric: 'seconds', value, unit: 's' }], { ...info, date })[0]!,
-  });
-  const out = latest([mk('2024-01-02', 'pglite', 2), mk('2024-01-01', 'pglite', 1), mk('2024-01-01', 'postgres', 5)]);
-  assert.deepEqual(out.map((r) => [r.db, r.value]).sort(), [
-    ['pglite', 2],
-    ['postgres', 5],
+test('latest keeps the newest run of each case and db, whole: an older failure does not mix in', () => {
+  const mk = (date: string, db: 'pglite' | 'postgres', metric: string, value: number): BenchRecord =>
+    toRecords('w', [{ case: '1x', db, metric, value, unit: 's' }], { ...info, date })[0]!;
+  const out = latest([
+    mk('2024-01-01', 'pglite', 'failed', 1),
+    mk('2024-01-02', 'pglite', 'seconds', 2),
+    mk('2024-01-02', 'pglite', 'records', 7),
+    mk('2024-01-01', 'postgres', 'seconds', 5),
+  ]);
+  assert.deepEqual(out.map((r) => [r.db, r.metric, r.value]).sort(), [
+    ['pglite', 'records', 7],
+    ['pglite', 'seconds', 2],
+    ['postgres', 'seconds', 5],
   ]);
 });
 
