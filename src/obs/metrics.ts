@@ -107,10 +107,15 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     labelNames: ['job', 'tenant', 'table'] as const,
     registers,
   });
+  // Registered after the gauges below (see there); declared here for the snapshot's error path.
   const collectErrors = new Counter({
     name: 'observebridge_metrics_collect_errors_total',
     help: 'Scrapes whose database-backed gauges could not be read (those gauges are absent from that scrape)',
-    registers,
+    registers: [],
+    // The same scrape's read: a failure is counted in the scrape that saw it.
+    async collect() {
+      await read1();
+    },
   });
 
   let source: MetricsDbSource | undefined;
@@ -167,6 +172,9 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
       }
     },
   });
+
+  // After the gauges: a scrape starts every collect in registration order, so by now the read is in flight.
+  registry.registerMetric(collectErrors);
 
   const nonNeg = (n: number): boolean => Number.isFinite(n) && n > 0;
 

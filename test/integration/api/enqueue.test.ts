@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import { pino } from 'pino';
+import { createApiServer } from '../../../src/api/server.js';
+import { silentLogger } from '../../../src/obs/logger.js';
+import { createMetrics } from '../../../src/obs/metrics.js';
 import { drivers } from '../../helpers/db.js';
 import { tableSnapshot } from '../../helpers/job-harness.js';
-import { enqueue, iso, M, NOW, openApiHarness, type ApiHarness } from './harness.js';
+import { enqueue, iso, M, NOW, openApiHarness, TOKEN, type ApiHarness } from './harness.js';
 
 type Window = { from: string; to: string; status: string; action: string; due: boolean };
 
@@ -269,6 +274,149 @@ for (const driver of drivers()) {
       assert.equal(text.status, 415);
       const empty = await enqueue(h, null, { raw: '' });
       assert.equal(empty.status, 400);
+    });
+  });
+}
+
+for (const driver of drivers()) {
+  describe(`${driver}: over a real socket`, () => {
+    let h: ApiHarness;
+    before(async () => {
+      h = await openApiHarness(driver);
+    });
+    after(() => h.close());
+
+    it('listens on loopback, answers health, auth and enqueue over keep-alive HTTP, stops idempotently', async () => {
+      const addr = await h.server.start('127.0.0.1:0');
+      assert.equal(addr.host, '127.0.0.1');
+      assert.ok(addr.port > 0);
+      assert.deepEqual(await h.server.start('127.0.0.1:0'), addr, 'start twice: same server');
+      const base = `http://127.0.0.1:${addr.port}`;
+      const health = await fetch(`${base}/healthz`);
+      assert.equal(health.status, 200);
+      assert.match(health.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+      const body = JSON.stringify({
+        job: 'oo-calls',
+        tenant: 'acme',
+        from: iso(NOW - 300 * M),
+        to: iso(NOW - 295 * M),
+      });
+      const denied = await fetch(`${base}/events/enqueue`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      assert.equal(denied.status, 401);
+      const ok = await fetch(`${base}/events/enqueue`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+        body,
+      });
+      assert.equal(ok.status, 202);
+      const metrics = await fetch(`${base}/metrics`);
+      assert.match(await metrics.text(), /observebridge_window_lag_seconds\{job="oo-calls",tenant="acme"\}/);
+      await h.server.stop();
+      await h.server.stop();
+      await assert.rejects(fetch(`${base}/healthz`));
+      await assert.rejects(h.server.start('127.0.0.1:0'), /stopped/);
+    });
+
+    it('without a token: refuses a non-loopback bind; mutating requests need a loopback Host', async () => {
+      const open = createApiServer({
+        db: h.db,
+        registry: h.registry,
+        clock: h.clock,
+        config: h.config,
+        logger: silentLogger,
+        metrics: createMetrics({ defaultMetrics: false }),
+        token: null,
+      });
+      try {
+        for (const where of ['0.0.0.0:0', '[::]:0', '10.1.2.3:0', 'example.com:0']) {
+          await assert.rejects(open.start(where), (e: Error & { code?: string }) => {
+            assert.equal(e.code, 'http_unsafe_listen');
+            assert.match(e.message, /OBSERVEBRIDGE_API_TOKEN/);
+            return true;
+          });
+        }
+        assert.equal(open.address, undefined, 'nothing was bound');
+        const fresh = createApiServer({
+          db: h.db,
+          registry: h.registry,
+          clock: h.clock,
+          config: h.config,
+          logger: silentLogger,
+          metrics: createMetrics({ defaultMetrics: false }),
+          token: null,
+        });
+        const { port } = await fresh.start('127.0.0.1:0');
+        const post = (host: string) =>
+          new Promise<number>((resolve, reject) => {
+            const req = request(
+              {
+                host: '127.0.0.1',
+                port,
+                method: 'POST',
+                path: '/events/enqueue',
+                headers: { host, 'content-type': 'application/json' },
+              },
+              (res) => {
+                res.resume();
+                resolve(res.statusCode ?? 0);
+              },
+            );
+            req.on('error', reject);
+            req.end(
+              JSON.stringify({ job: 'oo-calls', tenant: 'acme', from: iso(NOW - 400 * M), to: iso(NOW - 395 * M) }),
+            );
+          });
+        assert.equal(await post('evil.example:80'), 403, 'DNS rebinding: a foreign Host is refused');
+        assert.equal(await post(`127.0.0.1:${port}`), 202);
+        assert.equal(await post(`localhost:${port}`), 202);
+        await fresh.stop();
+      } finally {
+        await open.stop();
+      }
+    });
+
+    it('a failing query is a generic 500 with the request id; the details go to the log only', async () => {
+      const lines: string[] = [];
+      const logger = pino({ level: 'debug' }, { write: (l: string) => void lines.push(l) });
+      const broken = new Proxy(h.db, {
+        get(target, prop, receiver) {
+          if (prop === 'query')
+            return async () => {
+              throw new Error('relation "etl_job_run" does not exist: SELECT password FROM secrets');
+            };
+          return Reflect.get(target, prop, receiver) as unknown;
+        },
+      });
+      const s = createApiServer({
+        db: broken,
+        registry: h.registry,
+        clock: h.clock,
+        config: h.config,
+        logger,
+        metrics: createMetrics({ defaultMetrics: false }),
+        token: TOKEN,
+      });
+      const res = await s.app.inject({ method: 'GET', url: '/api/runs?tenant=acme' });
+      assert.equal(res.statusCode, 500);
+      const body = res.json() as Record<string, string>;
+      assert.deepEqual(Object.keys(body).sort(), ['error', 'message', 'request_id']);
+      assert.equal(body.request_id, res.headers['x-request-id']);
+      assert.doesNotMatch(res.body, /SELECT|secrets|etl_job_run/);
+      assert.ok(
+        lines.some((l) => l.includes(body.request_id!) && l.includes('SELECT password')),
+        'logged with the id',
+      );
+      const ready = await s.app.inject({ method: 'GET', url: '/readyz' });
+      assert.equal(ready.statusCode, 503);
+      assert.doesNotMatch(ready.body, /SELECT/);
+      const scrape = await s.app.inject({ method: 'GET', url: '/metrics' });
+      assert.equal(scrape.statusCode, 200, 'a scrape survives a database failure');
+      assert.match(scrape.body, /observebridge_metrics_collect_errors_total 1/);
+      await s.stop();
     });
   });
 }
