@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { httpService } from '../api/service.js';
 import { parseDuration } from '../core/duration.js';
 import { ConfigError } from '../core/errors.js';
 import { builtInJobs } from '../jobs/index.js';
@@ -51,7 +52,7 @@ export function registerRun(program: Command): void {
           process.exitCode = s.ok ? 0 : 1;
           return;
         }
-        for (const factory of runServices) {
+        for (const factory of [...runServices, httpService]) {
           const service = factory(runtime, opts.listen === undefined ? {} : { listen: opts.listen });
           if (service) runtime.addService(service);
         }

@@ -258,3 +258,48 @@ async function loadSnapshot(s: MetricsDbSource): Promise<Snapshot> {
     })),
   };
 }
+
+/** The runner's event map, structurally (so this module does not depend on the runner's code). */
+interface RunLike {
+  job: string;
+  tenantId: number;
+}
+export interface RunnerEventSource {
+  on(event: 'run:succeeded', fn: (p: { run: RunLike; result: JobResult; durationMs: number }) => void): () => void;
+  on(event: 'run:failed', fn: (p: { run: RunLike; durationMs: number }) => void): () => void;
+  on(event: 'run:dead', fn: (p: { run: RunLike; durationMs: number }) => void): () => void;
+  on(event: 'run:lost', fn: (p: { run: RunLike }) => void): () => void;
+  on(event: 'run:released', fn: (p: { run: RunLike }) => void): () => void;
+}
+
+/**
+ * Counts the runner's events (src/runner/events.ts): outcomes with durations, retries, and each
+ * successful window's records and rows. `tenantCode` maps a tenant id to its configured code (the
+ * label). Returns a function that unsubscribes.
+ */
+export function bindRunnerMetrics(
+  metrics: Metrics,
+  events: RunnerEventSource,
+  tenantCode: (tenantId: number) => string,
+): () => void {
+  const offs = [
+    events.on('run:succeeded', ({ run, result, durationMs }) => {
+      const t = tenantCode(run.tenantId);
+      metrics.runFinished(run.job, t, 'success', durationMs / 1000);
+      metrics.jobResult(run.job, t, result);
+    }),
+    events.on('run:failed', ({ run, durationMs }) => {
+      const t = tenantCode(run.tenantId);
+      metrics.runFinished(run.job, t, 'failed', durationMs / 1000);
+      metrics.runRetried(run.job, t);
+    }),
+    events.on('run:dead', ({ run, durationMs }) =>
+      metrics.runFinished(run.job, tenantCode(run.tenantId), 'dead', durationMs / 1000),
+    ),
+    events.on('run:lost', ({ run }) => metrics.runFinished(run.job, tenantCode(run.tenantId), 'lease_lost', NaN)),
+    events.on('run:released', ({ run }) => metrics.runFinished(run.job, tenantCode(run.tenantId), 'released', NaN)),
+  ];
+  return () => {
+    for (const off of offs) off();
+  };
+}
