@@ -10,7 +10,10 @@
  */
 import { listFlag, numberFlag, numberListFlag, parseFlags } from '../lib/args.js';
 import { runChild } from '../lib/child.js';
-import { benchDbKinds } from '../lib/db.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { benchDbKinds, writePgliteTemplate } from '../lib/db.js';
 import { round } from '../lib/memory.js';
 import { distFile } from '../lib/paths.js';
 import type { Measurement } from '../lib/record.js';
@@ -75,26 +78,37 @@ export async function runBaselineBench(argv: readonly string[] = []): Promise<Me
   const scales = numberListFlag(flags, 'scales', [1, 10]);
   const timeoutMs = numberFlag(flags, 'timeout', 240) * 1000;
   const out: Measurement[] = [];
-  for (const scale of scales) {
-    for (const db of dbs) {
-      if (db === 'pglite' && !explicit && scale > 1) continue;
-      const name = `${scale}x`;
-      const args: BaselineCaseArgs = { db, scale, warmup: true };
-      process.stderr.write(`baseline-all-in-pg: ${name} on ${db} ... `);
-      const o = await runChild<BaselineCaseArgs, BaselineCaseResult>(distFile('bench/baseline/case.js'), args, {
-        timeoutMs,
-      });
-      if (!o.ok || !o.result) {
-        process.stderr.write(`FAILED: ${o.error ?? '?'}\n`);
-        out.push({ case: name, db, metric: 'failed', value: 1, unit: 'bool', note: (o.error ?? '').slice(0, 300) });
-        continue;
+  const tmp = mkdtempSync(join(tmpdir(), 'obbench-'));
+  const template = dbs.includes('pglite') ? await writePgliteTemplate(join(tmp, 'pglite.tar')) : undefined;
+  try {
+    for (const scale of scales) {
+      for (const db of dbs) {
+        if (db === 'pglite' && !explicit && scale > 1) continue;
+        const name = `${scale}x`;
+        const args: BaselineCaseArgs = {
+          db,
+          scale,
+          warmup: true,
+          ...(db === 'pglite' && template ? { pgliteTemplate: template } : {}),
+        };
+        process.stderr.write(`baseline-all-in-pg: ${name} on ${db} ... `);
+        const o = await runChild<BaselineCaseArgs, BaselineCaseResult>(distFile('bench/baseline/case.js'), args, {
+          timeoutMs,
+        });
+        if (!o.ok || !o.result) {
+          process.stderr.write(`FAILED: ${o.error ?? '?'}\n`);
+          out.push({ case: name, db, metric: 'failed', value: 1, unit: 'bool', note: (o.error ?? '').slice(0, 300) });
+          continue;
+        }
+        const r = o.result;
+        process.stderr.write(
+          `baseline ${(r.baseline.loadS + r.baseline.aggS).toFixed(2)} s, ObserveBridge ${r.ob.seconds.toFixed(2)} s\n`,
+        );
+        out.push(...baselineMeasurements(name, args, r));
       }
-      const r = o.result;
-      process.stderr.write(
-        `baseline ${(r.baseline.loadS + r.baseline.aggS).toFixed(2)} s, ObserveBridge ${r.ob.seconds.toFixed(2)} s\n`,
-      );
-      out.push(...baselineMeasurements(name, args, r));
     }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
   }
   return out;
 }

@@ -20,6 +20,7 @@ export interface BaselineCaseArgs {
   db: DbKind;
   scale: number;
   warmup: boolean;
+  pgliteTemplate?: string;
 }
 
 export const OB_TABLES = [
@@ -88,8 +89,8 @@ async function runBaseline(kind: DbKind, d: WindowData): Promise<BaselineCaseRes
   }
 }
 
-async function runOb(kind: DbKind, d: WindowData): Promise<BaselineCaseResult['ob']> {
-  const b = await openBenchDb(kind);
+async function runOb(kind: DbKind, d: WindowData, template?: string): Promise<BaselineCaseResult['ob']> {
+  const b = await openBenchDb(kind, template ? { pgliteTemplate: template } : {});
   try {
     const [tenant] = await seedTenants(b.db, ['bench']);
     const source = new ArraySource({ logs: d.logs, metrics: d.metrics, traces: d.spansPadded });
@@ -119,13 +120,13 @@ async function runCase(a: BaselineCaseArgs): Promise<BaselineCaseResult> {
     // Both sides once on a small earlier window, in throwaway databases: JIT and driver warm-up.
     const warm = await generate(Math.min(a.scale, 0.2), { from: w.from - 5 * MINUTE, to: w.from });
     await runBaseline(a.db, warm);
-    await runOb(a.db, warm);
+    await runOb(a.db, warm, a.pgliteTemplate);
   }
   const g0 = process.hrtime.bigint();
   const d = await generate(a.scale, w);
   const generateS = seconds(process.hrtime.bigint() - g0);
   const baseline = await runBaseline(a.db, d);
-  const ob = await runOb(a.db, d);
+  const ob = await runOb(a.db, d, a.pgliteTemplate);
   return {
     records: {
       logs: d.logs.length,

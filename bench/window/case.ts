@@ -22,6 +22,8 @@ export interface WindowCaseArgs {
   /** Per-minute volumes instead of the seed's (memory cases); scale still multiplies them. */
   perMinute?: Partial<Record<'logs' | 'metrics' | 'spans', number>>;
   warmup: boolean;
+  /** A migrated PGlite data directory to start from (see writePgliteTemplate). */
+  pgliteTemplate?: string;
 }
 
 export interface WindowCaseResult {
@@ -42,7 +44,7 @@ export interface WindowCaseResult {
 }
 
 async function runCase(a: WindowCaseArgs): Promise<WindowCaseResult> {
-  const bdb = await openBenchDb(a.db);
+  const bdb = await openBenchDb(a.db, a.pgliteTemplate ? { pgliteTemplate: a.pgliteTemplate } : {});
   try {
     const [tenant] = await seedTenants(bdb.db, ['bench']);
     const jobs = a.jobs.map((n) => ({ spec: BENCH_JOBS[n], def: BENCH_JOBS[n].make() }));

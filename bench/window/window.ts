@@ -7,10 +7,13 @@
  * Every case runs in a fresh process (bench/window/case.ts) so that its peak RSS is its own.
  *   npm run bench -- window [--db pglite,postgres] [--scales 1,10,100] [--jobs oo-logs,...]
  *                           [--memory all|none|100k|1m] [--timeout <s per case>]
- *                           [--profile <dir>]   (a .cpuprofile per case: npm run bench -- profile <file>)
+ *                           [--budget <s for all cases, default 420>] [--profile <dir>]   (a .cpuprofile per case: npm run bench -- profile <file>)
  */
 import { runChild } from '../lib/child.js';
-import { benchDbKinds } from '../lib/db.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { benchDbKinds, writePgliteTemplate } from '../lib/db.js';
 import { BENCH_JOBS, JOB_NAMES, recordsPerWindow, type JobName } from '../lib/jobs.js';
 import { listFlag, numberFlag, numberListFlag, parseFlags } from '../lib/args.js';
 import { round } from '../lib/memory.js';
@@ -37,18 +40,11 @@ export function windowCases(opts: {
   memory: (keyof typeof MEMORY_CASES)[];
 }): CaseSpec[] {
   const out: CaseSpec[] = [];
-  for (const scale of opts.scales) {
-    for (const job of opts.jobs) {
-      const spec = BENCH_JOBS[job];
-      const perMin = SEED_PER_MINUTE[spec.dataset] * scale;
-      const read = recordsPerWindow(spec, perMin);
-      const pad = spec.readPadMs > 0 ? ` incl. ±${spec.readPadMs / 60_000} min pairing margin` : '';
-      const note = `${perMin} ${spec.dataset}/min, ${spec.windowMs / 60_000}-min window: ${read} records read${pad}`;
-      for (const db of opts.dbs)
-        out.push({ name: `${job}-${scale}x`, args: { jobs: [job], db, scale, warmup: true }, note });
-    }
-  }
-  for (const m of opts.memory) {
+  // Order: small scales, the seed's memory case, large scales, the big memory case — so that a run
+  // cut short by --budget keeps the figures the targets are stated for.
+  const scales = [...opts.scales].sort((a, b) => a - b);
+  const memory = [...opts.memory].sort((a, b) => (a === '100k' ? -1 : b === '100k' ? 1 : 0));
+  const memoryCase = (m: keyof typeof MEMORY_CASES): void => {
     const c = MEMORY_CASES[m];
     const note =
       `oo-logs and oo-calls concurrently on one 5-min window: ${c.logs * 5} logs, ${c.spans * 5} spans ` +
@@ -65,7 +61,24 @@ export function windowCases(opts: {
         },
         note,
       });
+  };
+  let memoryDone = false;
+  for (const scale of scales) {
+    if (scale > 10 && !memoryDone && memory[0] === '100k') {
+      memoryCase('100k');
+      memoryDone = true;
+    }
+    for (const job of opts.jobs) {
+      const spec = BENCH_JOBS[job];
+      const perMin = SEED_PER_MINUTE[spec.dataset] * scale;
+      const read = recordsPerWindow(spec, perMin);
+      const pad = spec.readPadMs > 0 ? ` incl. ±${spec.readPadMs / 60_000} min pairing margin` : '';
+      const note = `${perMin} ${spec.dataset}/min, ${spec.windowMs / 60_000}-min window: ${read} records read${pad}`;
+      for (const db of opts.dbs)
+        out.push({ name: `${job}-${scale}x`, args: { jobs: [job], db, scale, warmup: true }, note });
+    }
   }
+  for (const m of memory) if (!(memoryDone && m === '100k')) memoryCase(m);
   return out;
 }
 
@@ -110,7 +123,7 @@ export function caseMeasurements(c: CaseSpec, r: WindowCaseResult, markedPeakRss
 }
 
 export async function runWindowBench(argv: readonly string[] = []): Promise<Measurement[]> {
-  const flags = parseFlags(argv, ['db', 'scales', 'jobs', 'memory', 'timeout', 'profile']);
+  const flags = parseFlags(argv, ['db', 'scales', 'jobs', 'memory', 'timeout', 'profile', 'budget']);
   const profileDir = typeof flags.profile === 'string' ? flags.profile : undefined;
   const jobs = (listFlag(flags, 'jobs') ?? [...JOB_NAMES]) as JobName[];
   for (const j of jobs)
@@ -125,32 +138,47 @@ export async function runWindowBench(argv: readonly string[] = []): Promise<Meas
     memory,
   });
   const timeoutMs = numberFlag(flags, 'timeout', 120) * 1000;
+  const budgetMs = numberFlag(flags, 'budget', 420) * 1000;
+  const started = Date.now();
   const out: Measurement[] = [];
-  for (const c of cases) {
-    process.stderr.write(`window: ${c.name} on ${c.args.db} ... `);
-    const o = await runChild<WindowCaseArgs, WindowCaseResult>(distFile('bench/window/case.js'), c.args, {
-      timeoutMs,
-      execArgv: [
-        '--expose-gc',
-        ...(profileDir
-          ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${c.name}-${c.args.db}.cpuprofile`]
-          : []),
-      ],
-    });
-    if (!o.ok || !o.result) {
-      process.stderr.write(`FAILED: ${o.error ?? '?'}\n`);
-      out.push({
-        case: c.name,
-        db: c.args.db,
-        metric: 'failed',
-        value: 1,
-        unit: 'bool',
-        note: (o.error ?? '').slice(0, 300),
+  const tmp = mkdtempSync(join(tmpdir(), 'obbench-'));
+  try {
+    const template = cases.some((c) => c.args.db === 'pglite')
+      ? await writePgliteTemplate(join(tmp, 'pglite.tar'))
+      : undefined;
+    for (const c of cases) {
+      if (Date.now() - started > budgetMs) {
+        process.stderr.write(`window: ${c.name} on ${c.args.db} skipped (over the --budget of ${budgetMs / 1000} s)\n`);
+        continue;
+      }
+      if (c.args.db === 'pglite' && template) c.args.pgliteTemplate = template;
+      process.stderr.write(`window: ${c.name} on ${c.args.db} ... `);
+      const o = await runChild<WindowCaseArgs, WindowCaseResult>(distFile('bench/window/case.js'), c.args, {
+        timeoutMs,
+        execArgv: [
+          '--expose-gc',
+          ...(profileDir
+            ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${c.name}-${c.args.db}.cpuprofile`]
+            : []),
+        ],
       });
-      continue;
+      if (!o.ok || !o.result) {
+        process.stderr.write(`FAILED: ${o.error ?? '?'}\n`);
+        out.push({
+          case: c.name,
+          db: c.args.db,
+          metric: 'failed',
+          value: 1,
+          unit: 'bool',
+          note: (o.error ?? '').slice(0, 300),
+        });
+        continue;
+      }
+      process.stderr.write(`${o.result.totalS.toFixed(3)} s\n`);
+      out.push(...caseMeasurements(c, o.result, o.markedPeakRssMb));
     }
-    process.stderr.write(`${o.result.totalS.toFixed(3)} s\n`);
-    out.push(...caseMeasurements(c, o.result, o.markedPeakRssMb));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
   }
   return out;
 }
