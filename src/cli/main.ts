@@ -5,6 +5,7 @@ import { registerDoctor } from './doctor.js';
 import { registerGraph } from './graph.js';
 import { registerMigrate } from './migrate.js';
 import { registerPatterns } from './patterns.js';
+import { registerQuery } from './query.js';
 import { registerRun } from './run.js';
 import { registerStatus } from './status.js';
 import { registerTopo } from './topo.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerRun(program);
   registerBackfill(program);
   registerStatus(program);
+  registerQuery(program);
   return program;
 }
 

@@ -1,0 +1,184 @@
+import type { Command } from 'commander';
+import { isDuration, parseDuration } from '../core/duration.js';
+import { ConfigError, ObserveBridgeError } from '../core/errors.js';
+import { topDependencies, type Dependency } from '../db/queries/dependencies.js';
+import { eventEvidence, UUID_RE, type EventEvidence } from '../db/queries/evidence.js';
+import { findTenant, type TenantRow } from '../db/queries/tenant.js';
+import { topologyAt, type TopoCursor, type TopoEdge } from '../db/queries/topology.js';
+import type { Db } from '../db/types.js';
+import { openContext, printJson, type DbOptions } from './context.js';
+
+/**
+ * `observebridge query deps|evidence|topo`: the typical queries of the read API from the command
+ * line, through the same wrappers (src/db/queries/), so `--json` prints what the HTTP API returns.
+ */
+interface QueryOptions extends DbOptions {
+  tenant: string;
+  json?: boolean;
+}
+
+const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+function instantOption(name: string, text: string | undefined, dflt: number): number {
+  if (text === undefined) return dflt;
+  const t = Date.parse(text);
+  if (!ISO_RE.test(text) || !Number.isFinite(t)) {
+    throw new ConfigError(
+      `query: ${name} must be an ISO 8601 time with a zone, e.g. 2026-06-10T06:00:00Z (got '${text}')`,
+    );
+  }
+  return t;
+}
+
+function intOption(name: string, text: string | undefined, dflt: number, min: number, max: number): number {
+  if (text === undefined) return dflt;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min || n > max) {
+    throw new ConfigError(`query: ${name} must be a whole number from ${min} to ${max} (got '${text}')`);
+  }
+  return n;
+}
+
+async function withTenant(opts: QueryOptions, fn: (db: Db, tenant: TenantRow) => Promise<void>): Promise<void> {
+  const ctx = await openContext(opts);
+  try {
+    const tenant = await findTenant(ctx.db, { code: opts.tenant });
+    if (!tenant) throw new ConfigError(`query: --tenant: no tenant '${opts.tenant}' in the database`);
+    await fn(ctx.db, tenant);
+  } finally {
+    await ctx.close();
+  }
+}
+
+function common(cmd: Command): Command {
+  return cmd
+    .requiredOption('--tenant <code>', 'tenant code')
+    .option('--db <target>', 'postgres:// URL or PGlite directory (overrides config and DATABASE_URL)')
+    .option('--config <file>', 'config file (default: configs/demo.yaml)')
+    .option('--json', 'print one JSON document (the read API’s shape)');
+}
+
+const fmt = (n: number | null, digits = 1): string => (n === null ? '-' : Number(n.toFixed(digits)).toString());
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((c, i) => c.padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
+}
+
+function depsTable(deps: Dependency[]): string {
+  if (deps.length === 0) return 'no calls from this service in the span\n';
+  return table([
+    ['dependency', 'p95_ms', 'err_rate', 'calls', 'rps'],
+    ...deps.map((d) => [d.dst, fmt(d.p95_ms), `${fmt(d.err_rate * 100, 2)}%`, String(d.calls), fmt(d.rps, 3)]),
+  ]);
+}
+
+function evidenceText(r: EventEvidence): string {
+  const e = r.event;
+  const head = `${e.event_id}  ${e.severity}  ${e.kind}  ${e.detected_at}\n${e.title ?? ''}${e.resource ? `  (${e.resource.urn})` : ''}\n`;
+  if (r.evidence.length === 0) return `${head}no evidence links\n`;
+  return (
+    head +
+    table([
+      ['dim', 'ref_pg', 'oo bucket', 'object_key', 'query_hint'],
+      ...r.evidence.map((x) => [
+        x.dim,
+        x.ref_pg === null ? '-' : JSON.stringify(x.ref_pg),
+        x.locator?.bucket ?? '-',
+        x.locator?.object_key ?? '-',
+        x.locator?.query_hint ?? '-',
+      ]),
+    ])
+  );
+}
+
+function topoTable(edges: TopoEdge[]): string {
+  if (edges.length === 0) return 'no topology edge valid at this time\n';
+  return table([
+    ['src', 'dst', 'relation', 'origin', 'since'],
+    ...edges.map((e) => [e.src, e.dst, e.relation, e.origin, e.valid_from ?? '-']),
+  ]);
+}
+
+export function registerQuery(program: Command): void {
+  const query = program.command('query').description('the typical read queries (dependencies, evidence, topology)');
+
+  common(
+    query
+      .command('deps <urn>')
+      .description('slowest / most failing downstream dependencies of a service (typical query 1)')
+      .option('--since <duration>', 'span before now', '30m')
+      .option('--limit <n>', 'how many', '5')
+      .option('--at <iso>', 'the span ends here instead of now'),
+  ).action(async (urn: string, opts: QueryOptions & { since: string; limit: string; at?: string }) => {
+    if (!isDuration(opts.since) || parseDuration(opts.since) <= 0) {
+      throw new ConfigError(`query: --since must be a duration such as 30m, 1h or 7d (got '${opts.since}')`);
+    }
+    const since = parseDuration(opts.since);
+    const limit = intOption('--limit', opts.limit, 5, 1, 100);
+    const now = instantOption('--at', opts.at, Date.now());
+    await withTenant(opts, async (db, t) => {
+      const deps = await topDependencies(db, { tenantId: t.id, urn, now, since, limit });
+      if (opts.json) {
+        printJson({
+          tenant: t.code,
+          service: urn,
+          from: new Date(now - since).toISOString(),
+          to: new Date(now).toISOString(),
+          dependencies: deps,
+        });
+      } else process.stdout.write(depsTable(deps));
+    });
+  });
+
+  common(
+    query
+      .command('evidence <event-id>')
+      .description('an event with its evidence links and their OO locators (typical query 2)'),
+  ).action(async (eventId: string, opts: QueryOptions) => {
+    if (!UUID_RE.test(eventId)) throw new ConfigError(`query: <event-id> must be a UUID (got '${eventId}')`);
+    await withTenant(opts, async (db, t) => {
+      const page = 1000;
+      let r: EventEvidence | null = null;
+      // Every link, a page at a time (the API pages; the CLI prints the whole event).
+      for (let offset = 0; ; offset += page) {
+        const next = await eventEvidence(db, { tenantId: t.id, eventId, limit: page, offset });
+        if (!next) break;
+        r = r ? { ...r, evidence: [...r.evidence, ...next.evidence] } : next;
+        if (next.evidence.length < page) break;
+      }
+      if (!r) throw new ObserveBridgeError('not_found', `query: no event ${eventId} for tenant '${t.code}'`);
+      if (opts.json) printJson({ tenant: t.code, ...r });
+      else process.stdout.write(evidenceText(r));
+    });
+  });
+
+  common(
+    query
+      .command('topo')
+      .description('the topology valid at a time (typical query 3)')
+      .option('--at <iso>', 'the time (default: now)'),
+  ).action(async (opts: QueryOptions & { at?: string }) => {
+    const at = instantOption('--at', opts.at, Date.now());
+    await withTenant(opts, async (db, t) => {
+      const edges: TopoEdge[] = [];
+      let after: TopoCursor | null = null;
+      do {
+        const page = await topologyAt(db, { tenantId: t.id, at, limit: 5000, after });
+        edges.push(...page.edges);
+        after = page.next;
+      } while (after);
+      if (opts.json) printJson({ tenant: t.code, at: new Date(at).toISOString(), edges });
+      else process.stdout.write(topoTable(edges));
+    });
+  });
+}
