@@ -33,29 +33,18 @@ export const streamsField = z
   .prefault({});
 export type StreamsConfig = z.output<typeof streamsField>;
 
-/** Inline secret keys people write by habit, and the `*_env` field that replaces each. */
-const SECRET_KEYS: Record<string, string> = {
-  password: 'password_env',
-  token: 'password_env',
-  passcode: 'password_env',
-  secret: 'password_env',
-  access_key: 'access_key_env',
-  secret_key: 'secret_key_env',
-};
-
 /**
- * Rejects inline secrets with a message that says what to do instead, before `.strict()` would
- * only report an "unrecognized key".
+ * Fields that catch secrets written inline (`password: …`) with a message that says what to do
+ * instead; `.strict()` alone would only report an "unrecognized key".
  */
-export function rejectInlineSecrets(value: unknown, ctx: z.RefinementCtx): void {
-  if (typeof value !== 'object' || value === null) return;
-  for (const [key, envKey] of Object.entries(SECRET_KEYS)) {
-    if (Object.hasOwn(value, key)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [key],
-        message: `secrets are not stored in config: put it in an environment variable and name that variable in ${envKey}`,
-      });
-    }
+export function noInlineSecrets<const K extends string>(keys: Record<K, string>): Record<K, z.ZodOptional<z.ZodNever>> {
+  const shape = {} as Record<K, z.ZodOptional<z.ZodNever>>;
+  for (const [key, envKey] of Object.entries(keys) as [K, string][]) {
+    shape[key] = z
+      .never({
+        error: `secrets are not stored in config: put it in an environment variable and name that variable in ${envKey}`,
+      })
+      .optional();
   }
+  return shape;
 }

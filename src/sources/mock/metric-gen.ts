@@ -67,7 +67,7 @@ function seriesOf(dep: Deployment, seedWord: number): Series[] {
     add('system_memory_usage', { state: 'used' }, r, 0.55 * 32 * GIB, 0.08, 0.02, 0, 32 * GIB);
     add('system_disk_io', { direction: 'read' }, r, 8e6, 0.4, 0.35, 0, Infinity);
     add('system_disk_io', { direction: 'write' }, r, 1.4e7, 0.4, 0.35, 0, Infinity);
-    add('system_filesystem_utilization', { mountpoint: '/', 'fs.type': 'ext4' }, r, 0.5, 0.02, 0.005, 0, 1);
+    add('system_filesystem_utilization', { mountpoint: '/' }, r, 0.5, 0.02, 0.005, 0, 1);
     add('system_network_io', { direction: 'receive' }, r, 2.5e7, 0.5, 0.3, 0, Infinity);
     add('system_network_io', { direction: 'transmit' }, r, 1.8e7, 0.5, 0.3, 0, Infinity);
   }
