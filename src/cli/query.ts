@@ -148,15 +148,14 @@ export function registerQuery(program: Command): void {
     if (!UUID_RE.test(eventId)) throw new ConfigError(`query: <event-id> must be a UUID (got '${eventId}')`);
     await withTenant(opts, async (db, t) => {
       const page = 1000;
-      let r: EventEvidence | null = null;
-      // Every link, a page at a time (the API pages; the CLI prints the whole event).
-      for (let offset = 0; ; offset += page) {
-        const next = await eventEvidence(db, { tenantId: t.id, eventId, limit: page, offset });
-        if (!next) break;
-        r = r ? { ...r, evidence: [...r.evidence, ...next.evidence] } : next;
-        if (next.evidence.length < page) break;
-      }
+      const r = await eventEvidence(db, { tenantId: t.id, eventId, limit: page, offset: 0 });
       if (!r) throw new ObserveBridgeError('not_found', `query: no event ${eventId} for tenant '${t.code}'`);
+      // Every link, a page at a time (the API pages; the CLI prints the whole event).
+      for (let offset = page, last = r.evidence.length; last === page; offset += page) {
+        const more = await eventEvidence(db, { tenantId: t.id, eventId, limit: page, offset });
+        last = more?.evidence.length ?? 0;
+        r.evidence.push(...(more?.evidence ?? []));
+      }
       if (opts.json) printJson({ tenant: t.code, ...r });
       else process.stdout.write(evidenceText(r));
     });
