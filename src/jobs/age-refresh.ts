@@ -1,12 +1,23 @@
+import { ConfigError, PermanentError } from '../core/errors.js';
 import type { Tenant } from '../core/tenant.js';
 import type { Window } from '../core/window.js';
 import { isEnabled } from '../db/capabilities.js';
 import { ACTIVE_SPAN_MS } from '../db/graph/active-edges.js';
-import { parseAgeRefreshOptions } from '../db/graph/options.js';
+import { parseAgeRefreshOptions, type AgeRefreshOptions } from '../db/graph/options.js';
 import { refreshActiveGraph } from '../db/graph/refresh.js';
 import type { JobContext, JobDefinition, JobResult } from './job.js';
 
 const MINUTE = 60_000;
+
+/** Bad options fail every window the same way: permanent, so the run goes to dead at once. */
+function options(raw: Record<string, unknown>): AgeRefreshOptions {
+  try {
+    return parseAgeRefreshOptions(raw);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new PermanentError('config_invalid', e.message, { cause: e });
+    throw e;
+  }
+}
 
 /**
  * age-refresh: for the window [t − 5m, t), the active call graph of the tenant becomes exactly the
@@ -28,7 +39,7 @@ export function ageRefreshJob(): JobDefinition {
     alignMultipleOf: 5 * MINUTE,
     after: [{ job: 'oo-calls', lookbehind: ACTIVE_SPAN_MS - 5 * MINUTE }],
     async run(ctx: JobContext, tenant: Tenant, w: Window): Promise<JobResult> {
-      const opts = parseAgeRefreshOptions(ctx.options);
+      const opts = options(ctx.options);
       return ctx.db.transaction(async (tx) => {
         const age = await isEnabled(tx, 'age');
         const r = await refreshActiveGraph(tx, tenant.id, w, opts, age);

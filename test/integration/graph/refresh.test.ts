@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { exactQuantile } from '../../../src/agg/sketch.js';
+import { PermanentError } from '../../../src/core/errors.js';
 import type { JobContext, JobResult } from '../../../src/jobs/job.js';
 import { ageRefreshJob } from '../../../src/jobs/age-refresh.js';
 import type { Queryable } from '../../../src/db/types.js';
@@ -205,7 +206,7 @@ for (const driver of drivers()) {
         assert.equal((await relationalEdges(db, t)).length, 1);
         await assert.rejects(
           job.run({ ...ctx(false), options: { graph, mode: 'turbo' } }, tenant, win(T)),
-          /options\.mode/,
+          (e: unknown) => e instanceof PermanentError && /jobs\.age-refresh\.options\.mode/.test(e.message),
         );
       } finally {
         if (await isEnabled(db, 'age')) await db.transaction((tx) => dropAgeGraph(tx, graphName(graph)));
