@@ -8,7 +8,7 @@ import { ooCallsJob } from '../../../src/jobs/oo-calls.js';
 import { ooMetricsJob } from '../../../src/jobs/oo-metrics.js';
 import { JobRegistry } from '../../../src/jobs/registry.js';
 import { silentLogger } from '../../../src/obs/logger.js';
-import { createMetrics, type Metrics } from '../../../src/obs/metrics.js';
+import { bindRunnerMetrics, createMetrics, type Metrics } from '../../../src/obs/metrics.js';
 import { Runner } from '../../../src/runner/runner.js';
 import { RunnerEvents } from '../../../src/runner/events.js';
 import { SourceResolver } from '../../../src/runner/sources.js';
@@ -71,11 +71,7 @@ export async function openApiHarness(driver: DriverName, o: HarnessOptions = {})
   });
   const source = new MockSource(mockConfigSchema.parse({ kind: 'mock', seed: 42, scale: 0.1 }));
   const events = new RunnerEvents();
-  events.on('run:succeeded', ({ run, result, durationMs }) => {
-    const code = tenants.find((x) => x.id === run.tenantId)?.code ?? String(run.tenantId);
-    metrics.runFinished(run.job, code, 'success', durationMs / 1000);
-    metrics.jobResult(run.job, code, result);
-  });
+  bindRunnerMetrics(metrics, events, (id) => tenants.find((x) => x.id === id)?.code ?? String(id));
   const drain = async (): Promise<void> => {
     const runner = new Runner({
       db: t.db,

@@ -1,11 +1,33 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { QuantileSketch } from '../../../src/agg/sketch.js';
 import { graphImpact, graphShow } from '../../../src/db/graph/queries.js';
 import { ageRefreshJob } from '../../../src/jobs/age-refresh.js';
 import { ooCallsJob } from '../../../src/jobs/oo-calls.js';
 import { drivers } from '../../helpers/db.js';
+import { repoRoot } from '../../helpers/paths.js';
 import { enqueue, getJson, iso, M, NOW, openApiHarness, type ApiHarness } from './harness.js';
+
+const execFileP = promisify(execFile);
+
+/**
+ * Runs the CLI in a child process (the test runner owns this process's stdout); returns its exit code
+ * and what it printed on stdout.
+ */
+async function runCli(args: string[]): Promise<{ code: number; out: string }> {
+  try {
+    const r = await execFileP(process.execPath, [join(repoRoot, 'bin', 'observebridge.js'), ...args], {
+      env: { ...process.env, OBSERVEBRIDGE_LOG_LEVEL: 'silent' },
+    });
+    return { code: 0, out: r.stdout };
+  } catch (e) {
+    const x = e as { code?: number; stdout?: string };
+    return { code: typeof x.code === 'number' ? x.code : -1, out: x.stdout ?? '' };
+  }
+}
 
 const EV_A = '11111111-1111-4111-8111-111111111111';
 const EV_B = '22222222-2222-4222-8222-222222222222';
@@ -411,6 +433,65 @@ for (const driver of drivers()) {
         ],
       );
       assert.ok(paths['/events/enqueue']!.post!.security);
+    });
+
+    it('observebridge query deps|evidence|topo --json print what the read API returns', async (t) => {
+      if (driver !== 'postgres' || !h.t.schema) {
+        t.skip('the CLI opens its own database: tested on the server, where it can share the test schema');
+        return;
+      }
+      const db = `${process.env.DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${h.t.schema},public`)}`;
+      const svc = encodeURIComponent(f.service);
+      const deps = await runCli([
+        'query',
+        'deps',
+        f.service,
+        '--tenant',
+        'acme',
+        '--at',
+        iso(NOW),
+        '--limit',
+        '50',
+        '--db',
+        db,
+        '--json',
+      ]);
+      assert.equal(deps.code, 0);
+      assert.deepEqual(
+        JSON.parse(deps.out),
+        (await getJson(h, `/api/services/${svc}/dependencies?tenant=acme&limit=50`)).json,
+      );
+      const ev = await runCli(['query', 'evidence', EV_A, '--tenant', 'acme', '--db', db, '--json']);
+      assert.equal(ev.code, 0);
+      const api = (await getJson(h, `/api/events/${EV_A}/evidence?tenant=acme`)).json;
+      assert.deepEqual(JSON.parse(ev.out), { tenant: api.tenant, event: api.event, evidence: api.evidence });
+      const topo = await runCli(['query', 'topo', '--tenant', 'acme', '--at', iso(T2 - 1), '--db', db, '--json']);
+      assert.equal(topo.code, 0);
+      const apiTopo = (await getJson(h, `/api/topology?tenant=acme&at=${iso(T2 - 1)}`)).json;
+      assert.deepEqual(JSON.parse(topo.out), { tenant: 'acme', at: apiTopo.at, edges: apiTopo.edges });
+      const human = await runCli(['query', 'topo', '--tenant', 'acme', '--at', iso(T2 - 1), '--db', db]);
+      assert.match(human.out, /^src\s+dst\s+relation\s+origin\s+since\n/);
+      assert.equal(human.out.trim().split('\n').length, 4);
+      assert.equal(
+        (await runCli(['query', 'evidence', EV_B, '--tenant', 'acme', '--db', db])).code,
+        1,
+        "globex's event",
+      );
+      assert.equal((await runCli(['query', 'topo', '--tenant', 'initech', '--db', db])).code, 2);
+    });
+
+    it('query argument errors exit 2 before touching a database', async () => {
+      for (const args of [
+        ['deps', 'urn:x', '--tenant', 'acme', '--since', 'soon'],
+        ['deps', 'urn:x', '--tenant', 'acme', '--limit', '0'],
+        ['deps', 'urn:x', '--tenant', 'acme', '--at', 'yesterday'],
+        ['evidence', 'not-a-uuid', '--tenant', 'acme'],
+        ['topo', '--at', '2026-01-01T00:00:00'],
+      ]) {
+        const r = await runCli(['query', ...args, '--db', 'postgres://nobody@127.0.0.1:1/none']);
+        assert.equal(r.code, 2, args.join(' '));
+        assert.equal(r.out, '');
+      }
     });
 
     it('healthz and readyz', async () => {
