@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
@@ -107,5 +107,20 @@ export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = pr
   } catch (e) {
     throw new ConfigError(`config: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
-  return { path: file, config: parseConfig(text, file, env) };
+  return { path: file, config: resolveRelativePaths(parseConfig(text, file, env), dirname(file)) };
+}
+
+/** File paths in the config (topology inputs) are relative to the config file's folder. */
+function resolveRelativePaths(c: ParsedConfig, base: string): ParsedConfig {
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
+  for (const t of c.tenants) {
+    const topo = t.topology;
+    if (!topo) continue;
+    for (const k of ['terraform', 'pulumi', 'snapshot', 'ansible'] as const) {
+      const list = topo[k];
+      if (list) topo[k] = list.map(abs);
+    }
+    if (topo.playbook_dir) topo.playbook_dir = abs(topo.playbook_dir);
+  }
+  return c;
 }
