@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import { loadConfig } from '../config/load.js';
 import { formatDuration } from '../core/duration.js';
 import { ConfigError } from '../core/errors.js';
 import { systemClock } from '../core/clock.js';
@@ -36,6 +37,8 @@ export function registerBackfill(program: Command): void {
       const from = isoOption('--from', opts.from);
       const to = isoOption('--to', opts.to);
       if (to <= from) throw new ConfigError(`--to must be after --from (got ${opts.from} .. ${opts.to})`);
+      // Fail fast, before touching the database: every job and config problem, with its path.
+      JobRegistry.create(builtInJobs(), loadConfig(opts.config).config);
       const ctx = await openContext(opts);
       try {
         const clock = systemClock;

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
+import { loadConfig } from '../config/load.js';
 import { httpService } from '../api/service.js';
 import { parseDuration } from '../core/duration.js';
 import { ConfigError } from '../core/errors.js';
 import { builtInJobs } from '../jobs/index.js';
+import { JobRegistry } from '../jobs/registry.js';
 import { Runtime } from '../runner/runtime.js';
 import { runServices } from '../runner/services.js';
 import { parseShard } from '../scheduler/shard.js';
@@ -30,6 +32,8 @@ export function registerRun(program: Command): void {
     .action(async (opts: RunOptions) => {
       const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
       const grace = durationOption('--grace', opts.grace);
+      // Fail fast, before touching the database: every job and config problem, with its path.
+      JobRegistry.create(builtInJobs(), loadConfig(opts.config).config);
       const ctx = await openContext(opts);
       try {
         const runtime = await Runtime.create({
@@ -47,7 +51,9 @@ export function registerRun(program: Command): void {
           else
             process.stdout.write(
               `windows: ${s.succeeded} succeeded, ${s.failed} failed attempts retried, ${s.dead} dead, ` +
-                `${s.unfinished} left unfinished\n`,
+                `${s.unfinished} left unfinished` +
+                (s.unfinished > 0 ? ' (open circuit or unmet dependency: see `observebridge status`)' : '') +
+                '\n',
             );
           process.exitCode = s.ok ? 0 : 1;
           return;

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { loadConfig } from '../config/load.js';
 import { systemClock } from '../core/clock.js';
 import { listTenants } from '../db/tenants.js';
 import { builtInJobs } from '../jobs/index.js';
@@ -17,6 +18,8 @@ export function registerStatus(program: Command): void {
       'print [{job, tenant, last_success_to, lag_seconds, queued, running, failed, dead, circuit, last_error}]',
     )
     .action(async (opts: DbOptions & { json?: boolean }) => {
+      // Fail fast, before touching the database: every job and config problem, with its path.
+      JobRegistry.create(builtInJobs(), loadConfig(opts.config).config);
       const ctx = await openContext(opts);
       try {
         const registry = JobRegistry.create(builtInJobs(), ctx.loaded.config);

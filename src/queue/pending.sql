@@ -1,7 +1,8 @@
 -- What is left for a `run --once` / backfill drain over its pairs: unfinished windows within the
--- bounds, and the earliest time one of them can become claimable (a retry's run_after, an open
--- circuit's retry_at, a running window's lease end). $1 job[], $2 tenant_id[], $3 upper[],
--- $4 min_from[], $5 now
+-- bounds, and the earliest time one of them can become claimable by itself: a retry's run_after or
+-- a running window's lease end. A pair whose circuit is open is not waited for (its cool-down and
+-- probes could take many minutes): its windows count as unfinished. $1 job[], $2 tenant_id[],
+-- $3 upper[], $4 min_from[], $5 now
 WITH pairs AS (
   SELECT * FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::timestamptz[])
     AS p(job, tenant_id, upper, min_from)
@@ -16,8 +17,9 @@ unfinished_runs AS (
 SELECT (SELECT count(*)::int FROM unfinished_runs) AS unfinished,
        (SELECT count(*)::int FROM unfinished_runs WHERE status = 'running') AS running,
        least(
-         (SELECT min(run_after) FROM unfinished_runs WHERE status = 'failed' AND run_after > $5),
-         (SELECT min(lease_until) FROM unfinished_runs WHERE status = 'running'),
-         (SELECT min(c.retry_at) FROM etl_job_circuit c
-          WHERE c.state <> 'closed' AND EXISTS (SELECT 1 FROM unfinished_runs o WHERE o.job = c.job AND o.tenant_id = c.tenant_id))
+         (SELECT min(o.run_after) FROM unfinished_runs o
+          WHERE o.status = 'failed' AND o.run_after > $5
+            AND NOT EXISTS (SELECT 1 FROM etl_job_circuit c
+                            WHERE c.job = o.job AND c.tenant_id = o.tenant_id AND c.state <> 'closed')),
+         (SELECT min(lease_until) FROM unfinished_runs WHERE status = 'running')
        ) AS next_at

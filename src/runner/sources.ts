@@ -1,5 +1,5 @@
 import type { ParsedConfig } from '../config/schema.js';
-import { ConfigError } from '../core/errors.js';
+import { errorMessage, PermanentError } from '../core/errors.js';
 import type { Tenant } from '../core/tenant.js';
 import type { Source } from '../sources/source.js';
 
@@ -38,17 +38,23 @@ export class SourceResolver {
 
   get(tenant: Tenant): Source {
     const tc = this.#config.tenants.find((t) => t.code === tenant.code);
-    if (!tc) throw new ConfigError(`tenant '${tenant.code}' is not in the config`);
+    // Setup problems: retrying cannot help, so the window goes straight to dead (and the circuit counts it).
+    if (!tc) throw new PermanentError('source_unavailable', `tenant '${tenant.code}' is not in the config`);
     const key = typeof tc.source === 'string' ? `named:${tc.source}` : `tenant:${tc.code}`;
     let s = this.#byKey.get(key);
     if (!s) {
       const cfg = (typeof tc.source === 'string' ? this.#config.sources[tc.source] : tc.source) as SourceConfig;
       if (!this.#factory) {
-        throw new ConfigError(
+        throw new PermanentError(
+          'source_unavailable',
           `tenant '${tenant.code}': no source registry is available to create a '${cfg.kind}' source`,
         );
       }
-      s = this.#factory(cfg);
+      try {
+        s = this.#factory(cfg);
+      } catch (e) {
+        throw new PermanentError('source_invalid', `tenant '${tenant.code}': source: ${errorMessage(e)}`, { cause: e });
+      }
       this.#byKey.set(key, s);
     }
     return s;
