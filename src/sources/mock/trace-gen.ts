@@ -63,7 +63,7 @@ export function* generateMinuteSpans(input: MinuteInput, target: number): Genera
   let i = 0;
   while (made < target) {
     const remaining = target - made;
-    let spans = buildTrace(input, minuteIdx, i++, remaining < 40 ? healthcheck : undefined);
+    let spans = buildTrace(input, minuteIdx, i++, undefined);
     // Too big for what is left: a health check (one span) instead.
     if (spans.length > remaining) spans = buildTrace(input, minuteIdx, i++, healthcheck);
     made += spans.length;
