@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { toMeasurements } from './lib/adapt.js';
+import { listFlag, parseFlags } from './lib/args.js';
 import { distFile } from './lib/paths.js';
 import { appendRecords, resultsFile, runInfo, toRecords, type Measurement } from './lib/record.js';
 import { formatHot } from './lib/cpuprofile.js';
@@ -30,10 +31,16 @@ interface BenchEntry {
 }
 
 /** A bench module of another area: compiled path, the function to call, and how to name its case. */
-function external(rel: string, fnNames: string[], bench: string, describe: string): BenchEntry {
+function external(
+  rel: string,
+  fnNames: string[],
+  bench: string,
+  describe: string,
+  args: (argv: readonly string[]) => unknown[] = () => [],
+): BenchEntry {
   return {
     describe,
-    async run() {
+    async run(argv) {
       const file = distFile(rel);
       if (!existsSync(file))
         throw new NotAvailable(`${bench}: not available yet (${rel.replace(/\.js$/, '.ts')} is missing)`);
@@ -43,7 +50,7 @@ function external(rel: string, fnNames: string[], bench: string, describe: strin
         Object.keys(mod).find((n) => /^run\w*Bench$/.test(n) && typeof mod[n] === 'function');
       if (name === undefined) throw new NotAvailable(`${bench}: ${rel} exports no run…Bench function`);
       const before = sizeOf(resultsFile(bench));
-      const result = await (mod[name] as () => Promise<unknown>)();
+      const result = await (mod[name] as (...a: unknown[]) => Promise<unknown>)(...args(argv));
       const recorded = sizeOf(resultsFile(bench)) !== before;
       if (recorded) process.stderr.write(`${bench}: ${name} recorded its own results\n`);
       return { ms: toMeasurements(bench, result), recorded };
@@ -95,7 +102,9 @@ const BENCHES: Record<string, BenchEntry> = {
     'topology extraction',
   ),
   queue: external('bench/queue/queue.js', ['runQueueBench'], 'queue', 'job queue claim/complete throughput'),
-  graph: external('bench/graph/graph.js', ['runGraphBench'], 'graph', 'graph queries'),
+  graph: external('bench/graph/graph.js', ['runGraphBench'], 'graph', 'graph refresh and impact queries', (argv) => [
+    listFlag(parseFlags(argv, ['db']), 'db'),
+  ]),
   api: external('bench/api/api.js', ['runApiBench'], 'api', 'HTTP API latency'),
 };
 

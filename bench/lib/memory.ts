@@ -42,8 +42,18 @@ export class MemoryPeaks {
   }
 }
 
-/** The kernel's peak resident set of this process so far, in MB. */
+/**
+ * The kernel's peak resident set of this process so far, in MB: VmHWM of the current address space.
+ * Not getrusage's maxRSS: on Linux that keeps the high-water mark of the address space replaced by
+ * exec, i.e. of the parent at fork time, so a child of a big parent would report the parent's size.
+ */
 export function maxRssMb(): number {
+  try {
+    const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) / 1024;
+  } catch {
+    // not Linux
+  }
   return process.resourceUsage().maxRSS / 1024;
 }
 
