@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import { packageRoot } from '../core/package-root.js';
 import { patternsConfigSchema } from '../patterns/config.js';
+import { sourceConfigSchema } from '../sources/registry.js';
 import { configSchema, type ParsedConfig } from './schema.js';
 
 export const DEMO_CONFIG = 'configs/demo.yaml';
@@ -78,6 +79,15 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
 
 function crossCheck(c: ParsedConfig): string[] {
   const problems: string[] = [];
+  for (const [name, src] of Object.entries(c.sources)) {
+    const r = sourceConfigSchema.safeParse(src);
+    if (!r.success) problems.push(...zodProblems(r.error, `sources.${name}`));
+  }
+  c.tenants.forEach((t, i) => {
+    if (typeof t.source === 'string') return;
+    const r = sourceConfigSchema.safeParse(t.source);
+    if (!r.success) problems.push(...zodProblems(r.error, `tenants[${i}].source`));
+  });
   if (c.patterns !== undefined) {
     const p = patternsConfigSchema.safeParse(c.patterns);
     if (!p.success) problems.push(...zodProblems(p.error, 'patterns'));

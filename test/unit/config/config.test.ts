@@ -85,3 +85,29 @@ tenants:
     assert.equal(c.database.url, 'postgres://u@h/db');
   });
 });
+
+describe('config: sources', () => {
+  it('validates every source by its kind, with the path of each problem', () => {
+    const problems = problemsOf(`
+sources:
+  oo: { kind: openobserve, url: 'not a url', org: '' }
+  m: { kind: mock, per_minute: { logs: -1 } }
+  x: { kind: carrier-pigeon }
+tenants:
+  - code: a
+    source: { kind: mock, incident: { dependency: nowhere } }
+  - { code: b, source: oo }
+`);
+    for (const re of [
+      /^sources\.oo\./,
+      /^sources\.m\.per_minute\.logs: /,
+      /^sources\.x(\.kind)?: /,
+      /^tenants\[0\]\.source\.incident\.dependency: unknown dependency/,
+    ]) {
+      assert.ok(
+        problems.some((p) => re.test(p)),
+        `no problem matching ${re} in:\n${problems.join('\n')}`,
+      );
+    }
+  });
+});
