@@ -105,7 +105,7 @@ const BENCHES: Record<string, BenchEntry> = {
   graph: external('bench/graph/graph.js', ['runGraphBench'], 'graph', 'graph refresh and impact queries', (argv) => [
     listFlag(parseFlags(argv, ['db']), 'db'),
   ]),
-  api: external('bench/api/api.js', ['runApiBench'], 'api', 'HTTP API latency'),
+  api: external('bench/api/api.js', ['runApiBench'], 'api', 'HTTP API latency', (argv) => [argv]),
 };
 
 const ALIASES: Record<string, string> = { baseline: 'baseline-all-in-pg' };
