@@ -120,8 +120,8 @@ export function registerQuery(program: Command): void {
       .option('--limit <n>', 'how many', '5')
       .option('--at <iso>', 'the span ends here instead of now'),
   ).action(async (urn: string, opts: QueryOptions & { since: string; limit: string; at?: string }) => {
-    if (!isDuration(opts.since) || parseDuration(opts.since) <= 0) {
-      throw new ConfigError(`query: --since must be a duration such as 30m, 1h or 7d (got '${opts.since}')`);
+    if (!isDuration(opts.since) || parseDuration(opts.since) <= 0 || parseDuration(opts.since) > 86_400_000) {
+      throw new ConfigError(`query: --since must be a duration from 1s to 24h, such as 30m (got '${opts.since}')`);
     }
     const since = parseDuration(opts.since);
     const limit = intOption('--limit', opts.limit, 5, 1, 100);

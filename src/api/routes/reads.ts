@@ -63,7 +63,8 @@ export const dependenciesRoute = defineRoute({
   params: z.strictObject({ urn: z.string().min(1).max(1024) }),
   query: z.strictObject({
     tenant: tenantParam,
-    since: durationParam(31 * DAY, '31d')
+    // Each bucket's sketch is merged per request: a day of 5-minute buckets bounds that work.
+    since: durationParam(DAY, '24h')
       .optional()
       .transform((v) => v ?? 30 * 60_000),
     limit: intParam(1, 100, 5),

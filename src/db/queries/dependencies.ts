@@ -42,7 +42,8 @@ interface Row {
   errors: unknown;
   p95_max: number | null;
   sketched: number;
-  sketches: Uint8Array[] | null;
+  /** The buckets' sketches, base64, comma-separated. */
+  sketches: string | null;
 }
 
 /** The per-destination figures of one row, sketches merged (pure). */
@@ -51,9 +52,9 @@ export function dependencyFromRow(r: Row, sinceMs: number): Dependency {
   const errors = num(r.errors);
   let p95: number | null = r.p95_max;
   let source: Dependency['p95_source'] = p95 === null ? null : 'max_bucket';
-  if (r.sketched === r.buckets && r.sketches && r.sketches.length > 0) {
+  if (r.sketched === r.buckets && r.sketches) {
     const merged = new QuantileSketch();
-    for (const b of r.sketches) merged.merge(QuantileSketch.fromBytes(b));
+    for (const b of r.sketches.split(',')) merged.merge(QuantileSketch.fromBase64(b));
     const q = merged.quantile(0.95);
     if (Number.isFinite(q)) {
       p95 = q;

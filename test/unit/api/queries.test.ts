@@ -4,10 +4,10 @@ import { QuantileSketch } from '../../../src/agg/sketch.js';
 import { compareDependencies, dependencyFromRow } from '../../../src/db/queries/dependencies.js';
 import { lagSeconds } from '../../../src/db/queries/ops.js';
 
-function sketch(values: number[]): Uint8Array {
+function sketch(values: number[]): string {
   const s = new QuantileSketch();
   for (const v of values) s.add(v);
-  return s.toBytes();
+  return s.toBase64();
 }
 
 const row = (o: Partial<Parameters<typeof dependencyFromRow>[0]>) => ({
@@ -21,7 +21,7 @@ const row = (o: Partial<Parameters<typeof dependencyFromRow>[0]>) => ({
   sketches: [
     sketch(Array.from({ length: 100 }, (_, i) => i + 1)),
     sketch(Array.from({ length: 100 }, (_, i) => 101 + i)),
-  ],
+  ].join(','),
   ...o,
 });
 
@@ -36,7 +36,7 @@ describe('dependencies (typical query 1) figures', () => {
   });
 
   it('falls back to the largest bucket p95 when a bucket has no sketch; no calls → err_rate 0', () => {
-    const d = dependencyFromRow(row({ sketched: 1, sketches: [sketch([1])], p95_max: 77 }), 600_000);
+    const d = dependencyFromRow(row({ sketched: 1, sketches: sketch([1]), p95_max: 77 }), 600_000);
     assert.equal(d.p95_ms, 77);
     assert.equal(d.p95_source, 'max_bucket');
     const none = dependencyFromRow(row({ calls: 0, errors: 0, sketched: 0, sketches: null, p95_max: null }), 600_000);
