@@ -57,7 +57,7 @@ export class PgDb implements Db {
     readonly target: string,
   ) {
     this.#inner = wrap(pool, async () => {
-      const c = await pool.connect();
+      const c = await checkout(pool);
       return { client: c, release: () => c.release() };
     });
   }
@@ -90,7 +90,7 @@ export class PgDb implements Db {
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await checkout(this.pool);
     let broken = false;
     try {
       await client.query('BEGIN');
@@ -115,6 +115,25 @@ export class PgDb implements Db {
     this.#closed = true;
     await this.pool.end();
   }
+}
+
+/**
+ * A client taken out of the pool. While checked out, node-postgres removes the pool's idle error
+ * listener, so a connection cut between two statements (pg_terminate_backend, a server restart,
+ * a network drop while the job computes inside its transaction) emitted an unhandled 'error' and
+ * killed the whole process. The listener swallows it: the next statement on the client fails with
+ * the error instead, the transaction rolls back and the run is retried.
+ */
+async function checkout(pool: pg.Pool): Promise<pg.PoolClient> {
+  const client = await pool.connect();
+  const onError = () => undefined;
+  client.on('error', onError);
+  const release = client.release.bind(client);
+  client.release = (err?: Error | boolean) => {
+    client.off('error', onError);
+    release(err);
+  };
+  return client;
 }
 
 /** Removes the password from a connection URL for display. */
