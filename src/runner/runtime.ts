@@ -8,6 +8,7 @@ import type { Db } from '../db/types.js';
 import type { JobDefinition } from '../jobs/job.js';
 import { JobRegistry } from '../jobs/registry.js';
 import { silentLogger, type Logger } from '../obs/logger.js';
+import { withInfraRetry } from '../queue/infra-retry.js';
 import { pendingWork } from '../queue/pending.js';
 import { reclaimExpired } from '../queue/reclaim-expired.js';
 import { buildPairs, type WorkPair } from '../scheduler/pairs.js';
@@ -203,8 +204,8 @@ export class Runtime {
       for (;;) {
         await this.runner.drain();
         const now = this.clock.now();
-        await reclaimExpired(this.db, now);
-        const p = await pendingWork(this.db, scope, now);
+        await withInfraRetry(() => reclaimExpired(this.db, now));
+        const p = await withInfraRetry(() => pendingWork(this.db, scope, now));
         unfinished = p.unfinished;
         if (p.unfinished === 0 || p.nextAt === null) break;
         await this.#sleep(Math.min(Math.max(10, p.nextAt - now), this.settings.tick));
