@@ -14,6 +14,21 @@ export interface ResourceInput {
   labels?: Record<string, string>;
 }
 
+const SERVICE_TYPES = new Set(['k8s_service', 'service']);
+const INSTANCE_KEYS = new Set([
+  'service.instance.id',
+  'k8s.pod.name',
+  'k8s.pod.uid',
+  'k8s.pod.ip',
+  'k8s.node.name',
+  'host.name',
+  'host.id',
+  'host.ip',
+  'container.id',
+  'container.name',
+  'process.pid',
+]);
+
 /** dim_resource columns derived from a URN and its resource attributes. */
 export function resourceColumns(r: ResourceInput): {
   type: string;
@@ -27,10 +42,15 @@ export function resourceColumns(r: ResourceInput): {
   const str = (k: string): string | null => (a[k] === undefined ? null : String(a[k]));
   const tail = r.urn.replace(/^urn:(?:[a-z0-9_]+:)*/, '');
   const slash = tail.lastIndexOf('/');
+  const type = r.type ?? typeOfUrn(r.urn);
+  // A service URN stands for every instance of the service: attributes of one instance (pod, node,
+  // host) must not become its labels, or the row would hold whichever instance's record inserted
+  // it first, which depends on run order (retries, crashes, several workers).
+  const skip = SERVICE_TYPES.has(type) ? INSTANCE_KEYS : undefined;
   const labels: Record<string, string> = {};
-  for (const [k, v] of Object.entries(a)) labels[k] = String(v);
+  for (const [k, v] of Object.entries(a)) if (!skip?.has(k)) labels[k] = String(v);
   return {
-    type: r.type ?? typeOfUrn(r.urn),
+    type,
     name: r.name ?? ((slash >= 0 ? tail.slice(slash + 1) : tail) || r.urn),
     env: r.env ?? str('deployment.environment.name') ?? str('deployment.environment'),
     region: r.region ?? str('cloud.region'),
