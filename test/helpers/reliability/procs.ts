@@ -1,0 +1,69 @@
+/** Spawning, killing and waiting for reliability worker processes. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot } from '../paths.js';
+import type { RelWorkerSpec } from './worker.js';
+
+export const REL_WORKER = join(repoRoot, 'dist', 'test', 'helpers', 'reliability', 'worker.js');
+
+export interface Exit {
+  code: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Spawned {
+  child: ChildProcess;
+  exit: Promise<Exit>;
+}
+
+export function spawnWorker(spec: RelWorkerSpec): Spawned {
+  const child = spawn(process.execPath, [REL_WORKER, JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exit = new Promise<Exit>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
+  return { child, exit };
+}
+
+/** Resolves with the exit, or with undefined when `ms` passed first. */
+export async function exitWithin(p: Spawned, ms: number): Promise<Exit | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  try {
+    return await Promise.race([p.exit, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function waitFor(
+  what: string,
+  cond: () => Promise<boolean>,
+  timeoutMs = 30_000,
+  every = 50,
+): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, every));
+  }
+}
+
+/** A seeded PRNG (mulberry32) so a failing scenario can be replayed with the same kill points. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

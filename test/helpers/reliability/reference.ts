@@ -1,0 +1,36 @@
+/**
+ * The reference result of a scenario: the same windows run cleanly, in this process, on a fresh
+ * database (cached per setup and range within a test process).
+ */
+import { openTestDb, type DriverName } from '../db.js';
+import { summaryRows, type TableRows } from './checksum.js';
+import { enqueueRange, runQueued, type RelSetup } from './setup.js';
+
+const cache = new Map<string, Promise<TableRows>>();
+
+/** Summary rows of a clean run of [from, to) on a fresh database of `driver`. */
+export function referenceRows(
+  s: RelSetup,
+  from: number,
+  to: number,
+  driver: DriverName = 'pglite',
+): Promise<TableRows> {
+  const key = JSON.stringify([s, from, to, driver]);
+  let p = cache.get(key);
+  if (!p) {
+    p = (async () => {
+      const t = await openTestDb(driver);
+      const db = t.db;
+      try {
+        await enqueueRange(db, s, from, to);
+        const summary = await runQueued(db, s);
+        if (!summary.ok) throw new Error(`reference run failed: ${JSON.stringify(summary)}`);
+        return await summaryRows(db);
+      } finally {
+        await t.close();
+      }
+    })();
+    cache.set(key, p);
+  }
+  return p;
+}
