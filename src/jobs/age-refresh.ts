@@ -38,6 +38,9 @@ export function ageRefreshJob(): JobDefinition {
     delay: 2 * MINUTE,
     alignMultipleOf: 5 * MINUTE,
     after: [{ job: 'oo-calls', lookbehind: ACTIVE_SPAN_MS - 5 * MINUTE }],
+    // The graph is one state per tenant that each window replaces: windows run in order, one at a
+    // time, so the newest window is the last to commit (two at once would race on the same rows).
+    sequential: true,
     async run(ctx: JobContext, tenant: Tenant, w: Window): Promise<JobResult> {
       const opts = options(ctx.options);
       return ctx.db.transaction(async (tx) => {

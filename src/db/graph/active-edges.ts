@@ -51,7 +51,10 @@ interface Acc {
   last: number;
   calls: number;
   errors: number;
-  sketch: QuantileSketch | undefined;
+  /** Sketch bytes of the buckets, decoded only when there are two or more to merge. */
+  sketches: Uint8Array[];
+  /** The writer's own p95 of the first bucket with a sketch (the same sketch's figure). */
+  onlyP95: number | null;
   missingSketch: boolean;
   maxP95: number | null;
 }
@@ -82,7 +85,8 @@ export function computeActiveEdges(buckets: Iterable<CallBucket>, w: Window): Ac
         last: b.bucket,
         calls: 0,
         errors: 0,
-        sketch: undefined,
+        sketches: [],
+        onlyP95: null,
         missingSketch: false,
         maxP95: null,
       };
@@ -94,9 +98,8 @@ export function computeActiveEdges(buckets: Iterable<CallBucket>, w: Window): Ac
     acc.errors += b.errors;
     if (b.p95Ms !== null && Number.isFinite(b.p95Ms)) acc.maxP95 = Math.max(acc.maxP95 ?? -Infinity, b.p95Ms);
     if (b.sketch && b.sketch.length > 0) {
-      const s = QuantileSketch.fromBytes(b.sketch);
-      if (acc.sketch) acc.sketch.merge(s);
-      else acc.sketch = s;
+      if (acc.sketches.length === 0) acc.onlyP95 = b.p95Ms;
+      acc.sketches.push(b.sketch);
     } else if (b.calls > 0) {
       acc.missingSketch = true;
     }
@@ -104,7 +107,14 @@ export function computeActiveEdges(buckets: Iterable<CallBucket>, w: Window): Ac
   const out: ActiveEdge[] = [];
   for (const a of byEdge.values()) {
     let p95: number | null = a.maxP95;
-    if (a.sketch && !a.missingSketch && a.sketch.count > 0) p95 = a.sketch.quantile(0.95);
+    if (!a.missingSketch && a.sketches.length === 1 && a.onlyP95 !== null) {
+      // One bucket: its own p95 is already that sketch's (decoding costs ~80 µs a sketch).
+      p95 = a.onlyP95;
+    } else if (!a.missingSketch && a.sketches.length > 0) {
+      const merged = QuantileSketch.fromBytes(a.sketches[0] as Uint8Array);
+      for (const bytes of a.sketches.slice(1)) merged.merge(QuantileSketch.fromBytes(bytes));
+      if (merged.count > 0) p95 = merged.quantile(0.95);
+    }
     out.push({
       src: a.src,
       dst: a.dst,

@@ -184,6 +184,7 @@ for (const driver of drivers()) {
         const job = ageRefreshJob();
         assert.equal(job.name, 'age-refresh');
         assert.deepEqual(job.after, [{ job: 'oo-calls', lookbehind: 5 * MIN }]);
+        assert.equal(job.sequential, true);
         const completed: { tx: Queryable; result: JobResult }[] = [];
         const ctx = (fail: boolean) =>
           ({

@@ -79,3 +79,13 @@ describe('computeActiveEdges', () => {
     assert.equal(e?.rps, 0);
   });
 });
+
+describe('computeActiveEdges with one bucket', () => {
+  it("takes the bucket's own p95 (same sketch) instead of decoding it", () => {
+    const b = bucket(1, 2, T - 5 * MIN, [3, 9, 27]);
+    const [e] = computeActiveEdges([{ ...b, p95Ms: 26.5 }], W);
+    assert.equal(e?.p95Ms, 26.5);
+    const [decoded] = computeActiveEdges([{ ...b, p95Ms: null }], W);
+    near(decoded!.p95Ms, 9); // sorted[⌊0.95·2⌋] = sorted[1] = 9
+  });
+});

@@ -1,11 +1,7 @@
 -- SQL mode: upserts the tenant's :CALLS edges from graph_active_edge (which keeps first_seen).
 -- Property types match what the Cypher mode writes: integers for counts, floats for rates, ISO-8601
--- UTC strings for times; a null p95 is left out, as Cypher's SET of null does.
-WITH v AS (
-  SELECT id, ag_catalog.agtype_access_operator(VARIADIC ARRAY[properties, '"resource_id"'::ag_catalog.agtype])::bigint AS rid
-    FROM {{graph}}."Resource"
-   WHERE ag_catalog.agtype_access_operator(VARIADIC ARRAY[properties, '"tenant_id"'::ag_catalog.agtype]) = $1::bigint::ag_catalog.agtype
-)
+-- UTC strings for times; a null p95 is left out, as Cypher's SET of a map does. Both ends are found
+-- through the unique vertex key index.
 INSERT INTO {{graph}}."CALLS" (start_id, end_id, properties)
 SELECT s.id, d.id,
        ag_catalog.agtype_build_map_nonull(
@@ -17,8 +13,12 @@ SELECT s.id, d.id,
          'err_rate', e.err_rate,
          'p95', e.p95_ms)
   FROM graph_active_edge e
-  JOIN v s ON s.rid = e.src_resource_id
-  JOIN v d ON d.rid = e.dst_resource_id
+  JOIN {{graph}}."Resource" s
+    ON ag_catalog.agtype_access_operator(VARIADIC ARRAY[s.properties, '"tenant_id"'::ag_catalog.agtype]) = $1::bigint::ag_catalog.agtype
+   AND ag_catalog.agtype_access_operator(VARIADIC ARRAY[s.properties, '"resource_id"'::ag_catalog.agtype]) = e.src_resource_id::ag_catalog.agtype
+  JOIN {{graph}}."Resource" d
+    ON ag_catalog.agtype_access_operator(VARIADIC ARRAY[d.properties, '"tenant_id"'::ag_catalog.agtype]) = $1::bigint::ag_catalog.agtype
+   AND ag_catalog.agtype_access_operator(VARIADIC ARRAY[d.properties, '"resource_id"'::ag_catalog.agtype]) = e.dst_resource_id::ag_catalog.agtype
  WHERE e.tenant_id = $1
 ON CONFLICT (start_id, end_id)
 DO UPDATE SET properties = EXCLUDED.properties
