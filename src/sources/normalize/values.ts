@@ -49,7 +49,8 @@ export function msOf(v: unknown): number | undefined {
   else if (typeof v === 'bigint') ms = Number(v);
   else if (typeof v === 'string' && v.length > 0 && !Number.isNaN(Number(v))) ms = Number(v);
   else return undefined;
-  if (!Number.isFinite(ms) || ms < 0 || ms > MAX_MS) return undefined;
+  // 0 is an unset time, not 1970.
+  if (!Number.isFinite(ms) || ms <= 0 || ms > MAX_MS) return undefined;
   return ms;
 }
 

@@ -36,7 +36,14 @@ export const objectstoreConfigSchema = z
     prefix: z.string().default(''),
     /** `openobserve`, `hive`, or a template with {org} {stream_type} {dataset} {stream} {YYYY} {MM} {DD} {HH} {mi}. */
     layout: z
-      .string()
+      // An already parsed layout is accepted too, so parsing a parsed config changes nothing.
+      .union([
+        z.string(),
+        z
+          .object({ template: z.string() })
+          .passthrough()
+          .transform((l) => l.template),
+      ])
       .default('openobserve')
       .transform((v, ctx) => {
         const parsed = parseLayout(v in LAYOUTS ? LAYOUTS[v as keyof typeof LAYOUTS] : v);
