@@ -45,8 +45,18 @@ export function registerRun(program: Command): void {
         });
         if (runtime.pairs.length === 0) ctx.logger.warn('no enabled job for any tenant of this process: nothing to do');
         if (opts.once) {
-          const s = await runtime.runOnce();
-          await runtime.stop(grace);
+          // Ctrl-C: let running windows finish (up to --grace), release the rest, exit 1.
+          const onSignal = () => void runtime.stop(grace);
+          process.once('SIGINT', onSignal);
+          process.once('SIGTERM', onSignal);
+          let s;
+          try {
+            s = await runtime.runOnce();
+          } finally {
+            process.off('SIGINT', onSignal);
+            process.off('SIGTERM', onSignal);
+            await runtime.stop(grace);
+          }
           if (opts.json) printJson(s);
           else
             process.stdout.write(

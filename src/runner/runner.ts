@@ -68,6 +68,11 @@ export class Runner {
     return this.#fatal;
   }
 
+  /** stop() was called or the pool turned fatal: no more claims. */
+  get stopping(): boolean {
+    return this.#stopping;
+  }
+
   get inFlight(): number {
     return this.#inflight.size;
   }

@@ -67,7 +67,7 @@ export class Runtime {
   readonly #sources: SourceResolver;
   readonly #services: RuntimeService[];
   #started: RuntimeService[] = [];
-  #stopped = false;
+  #stopping: Promise<void> | undefined;
 
   private constructor(
     readonly config: ParsedConfig,
@@ -181,13 +181,15 @@ export class Runtime {
    * Stops intake (services, scheduler, claiming), lets running windows finish for up to `grace` ms,
    * releases the rest, and closes the sources. Safe before start and twice.
    */
-  async stop(grace = 30_000): Promise<void> {
-    if (this.#stopped) return;
-    this.#stopped = true;
-    for (const s of this.#started.reverse()) await s.stop().catch(() => undefined);
-    await this.scheduler.stop();
-    await this.runner.stop(grace);
-    await this.#sources.close();
+  stop(grace = 30_000): Promise<void> {
+    // A second call (a signal during shutdown, then the caller's finally) waits for the first.
+    this.#stopping ??= (async () => {
+      for (const s of this.#started.reverse()) await s.stop().catch(() => undefined);
+      await this.scheduler.stop();
+      await this.runner.stop(grace);
+      await this.#sources.close();
+    })();
+    return this.#stopping;
   }
 
   /**
@@ -207,7 +209,7 @@ export class Runtime {
         await withInfraRetry(() => reclaimExpired(this.db, now));
         const p = await withInfraRetry(() => pendingWork(this.db, scope, now));
         unfinished = p.unfinished;
-        if (p.unfinished === 0 || p.nextAt === null) break;
+        if (p.unfinished === 0 || p.nextAt === null || this.runner.stopping) break;
         await this.#sleep(Math.min(Math.max(10, p.nextAt - now), this.settings.tick));
       }
       const o = this.runner.outcomes;

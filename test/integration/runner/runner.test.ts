@@ -3,6 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../../../src/core/clock.js';
 import { PermanentError } from '../../../src/core/errors.js';
 import type { JobDefinition } from '../../../src/jobs/job.js';
+import type { Db } from '../../../src/db/types.js';
+import { claim } from '../../../src/queue/claim.js';
 import { enqueueWindows } from '../../../src/queue/enqueue.js';
 import { Runtime } from '../../../src/runner/runtime.js';
 import { drivers, openTestDb, type TestDb } from '../../helpers/db.js';
@@ -51,18 +53,12 @@ for (const driver of drivers()) {
       const expected = ['09:35', '09:40', '09:45', '09:50', '09:55', '10:00'].map(at);
       const first = await runtime.runOnce();
       assert.deepEqual(first, { succeeded: 6, failed: 0, dead: 0, unfinished: 0, ok: true });
-      assert.deepEqual(
-        (await execRows(t.db, name)).map((r) => r.from),
-        expected,
-      );
+      assert.deepEqual((await execRows(t.db, name)).map((r) => r.from).sort(), expected);
       assert.ok((await runRows(t.db, name)).every((r) => r.status === 'success' && r.attempt === 1));
       await t.db.query('DELETE FROM etl_job_run WHERE job = $1', [name]);
       await t.db.query('DELETE FROM test_exec WHERE job = $1', [name]);
       await runtime.runOnce();
-      assert.deepEqual(
-        (await execRows(t.db, name)).map((r) => r.from),
-        expected,
-      );
+      assert.deepEqual((await execRows(t.db, name)).map((r) => r.from).sort(), expected);
       // Nothing more is due: a third pass runs nothing.
       await runtime.runOnce();
       assert.equal((await execRows(t.db, name)).length, 6);
@@ -283,6 +279,65 @@ for (const driver of drivers()) {
       assert.deepEqual([run!.status, run!.attempt, run!.locked_by], ['queued', 0, null]);
       assert.equal((await execRows(t.db, slow)).length, 0);
       await rt2.stop(); // twice is fine
+    });
+
+    it('renews the lease while a window runs longer than the lease', async () => {
+      const name = uniq('long');
+      const runtime = await Runtime.create({
+        config: testConfig({ lookback: '5m' }),
+        db: t.db,
+        jobs: [testJob({ name, sleepMs: 1_200 })],
+        sourceFactory: null,
+        scheduler: { lease: 300 }, // real clock: heartbeats every 100 ms
+      });
+      const tenantId = runtime.tenants[0]!.id;
+      const w = { from: Date.parse('2024-01-01T00:00:00Z'), to: Date.parse('2024-01-01T00:05:00Z') };
+      await enqueueWindows(t.db, { job: name, tenantId, windows: [w], maxAttempts: 3, now: Date.now() });
+      const drained = runtime.runOnce({ tick: false });
+      await new Promise((r) => setTimeout(r, 700));
+      const stolen = await claim(t.db, {
+        workerId: 'intruder',
+        now: Date.now(),
+        lease: 300,
+        limit: 5,
+        pairs: [{ job: name, tenantId, upper: w.to, sequential: false, limit: 5, after: [] }],
+        slots: new Map([[name, 5]]),
+      });
+      assert.deepEqual(stolen, [], 'the lease was renewed: nobody else may take the window');
+      assert.equal((await drained).succeeded, 1);
+      const [run] = await runRows(t.db, name);
+      assert.deepEqual([run!.status, run!.attempt], ['success', 1]);
+    });
+
+    it('stops the pool when recording an outcome fails (the queue may be inconsistent)', async () => {
+      const name = uniq('fatal');
+      const real = t.db;
+      // The database refuses exactly the failure write.
+      const broken: Db = {
+        kind: real.kind,
+        flags: real.flags,
+        target: real.target,
+        query: (sql, params) =>
+          sql.includes('Record a failed attempt') ? Promise.reject(new Error('disk full')) : real.query(sql, params),
+        exec: (sql) => real.exec(sql),
+        copyRows: (table, cols, rows) => real.copyRows(table, cols, rows),
+        transaction: (fn) => real.transaction(fn),
+        close: async () => undefined,
+      };
+      const runtime = await Runtime.create({
+        config: testConfig({ lookback: '10m' }),
+        db: broken,
+        jobs: [testJob({ name, fail: () => new Error('job error') })],
+        clock: new ManualClock(NOW),
+        sourceFactory: null,
+      });
+      const fatal: string[] = [];
+      runtime.events.on('runner:fatal', ({ error }) => fatal.push(error.message));
+      await runtime.scheduler.tick();
+      await assert.rejects(runtime.runner.drain(), /recording a run outcome failed: disk full/);
+      assert.equal(fatal.length, 1);
+      assert.equal(await runtime.runner.claimOnce(), 0, 'no more claims');
+      await runtime.stop(0);
     });
   });
 }
