@@ -1,4 +1,4 @@
-import type { Dataset, TelemetryRecord } from '../core/records.js';
+import type { Attrs, Dataset, TelemetryRecord } from '../core/records.js';
 import type { Tenant } from '../core/tenant.js';
 import type { Window } from '../core/window.js';
 import type { JobContext } from './job.js';
@@ -27,7 +27,58 @@ export async function feedRecords<D extends Dataset>(
       continue;
     }
     n++;
-    add(r as RecordOf<D>);
+    add(textSafe(r) as RecordOf<D>);
   }
   return n;
+}
+
+/**
+ * PostgreSQL text and jsonb cannot hold NUL, and jsonb rejects the escape of a lone UTF-16 surrogate:
+ * one such character in a body, label or service name would fail the whole window on every retry.
+ * Both become U+FFFD. Clean records (nearly all) are returned as they are, without copying, so
+ * shared resource-attribute objects keep their identity.
+ */
+function textSafe(r: TelemetryRecord): TelemetryRecord {
+  let out: TelemetryRecord | undefined;
+  const copy = (): TelemetryRecord & Record<string, unknown> =>
+    (out ??= { ...r }) as TelemetryRecord & Record<string, unknown>;
+  for (const [k, v] of Object.entries(r)) {
+    if (typeof v === 'string') {
+      if (!clean(v)) copy()[k] = fix(v);
+    } else if (k === 'labels' || k === 'attrs') {
+      const a = safeAttrs(v as Attrs);
+      if (a !== v) copy()[k] = a;
+    } else if (k === 'resource') {
+      const res = v as { attrs: Attrs };
+      const a = safeAttrs(res.attrs);
+      if (a !== res.attrs) copy()[k] = { ...res, attrs: a };
+    }
+  }
+  return out ?? r;
+}
+
+function safeAttrs(a: Attrs): Attrs {
+  let out: Attrs | undefined;
+  for (const [k, v] of Object.entries(a)) {
+    const badKey = !clean(k);
+    const badVal = typeof v === 'string' && !clean(v);
+    if (!badKey && !badVal) continue;
+    out ??= { ...a };
+    if (badKey) delete out[k];
+    out[badKey ? fix(k) : k] = badVal ? fix(v as string) : v;
+  }
+  return out ?? a;
+}
+
+interface WellFormed {
+  isWellFormed(): boolean;
+  toWellFormed(): string;
+}
+
+function clean(s: string): boolean {
+  return !s.includes('\u0000') && (s as unknown as WellFormed).isWellFormed();
+}
+
+function fix(s: string): string {
+  return (s as unknown as WellFormed).toWellFormed().replaceAll('\u0000', '\ufffd');
 }
