@@ -10,13 +10,21 @@
  * a value inside a string are never touched.
  */
 
-/** `":` then 16+ digits ending a member value; the literal prefix keeps the scan fast. */
-const LONG_VALUE = /":(\s*)(-?\d{16,})(?=\s*[,}])/g;
+/**
+ * `":` then an integer that may exceed 2^53 ending a member value: 17+ digits always do (10^16 >
+ * 2^53), 16 digits only from 9007199254740992 up. The literal prefix keeps the scan fast.
+ */
+const BIG_VALUE = /":(\s*)(-?(?:\d{17,}|9\d{15}))(?=\s*[,}])/g;
 
 export function parseJsonKeepingBigInts(text: string): unknown {
+  // Without `\":` in the text no string holds an escaped quote before a colon, so every `":`
+  // ends a key and the quote needs no check (the common case).
+  const checkQuotes = text.includes('\\":');
   return JSON.parse(
-    text.replace(LONG_VALUE, (match: string, space: string, digits: string, offset: number) =>
-      Number.isSafeInteger(Number(digits)) || !endsString(text, offset) ? match : `":${space}"${digits}"`,
+    text.replace(BIG_VALUE, (match: string, space: string, digits: string, offset: number) =>
+      Number.isSafeInteger(Number(digits)) || (checkQuotes && !endsString(text, offset))
+        ? match
+        : `":${space}"${digits}"`,
     ),
   );
 }

@@ -10,3 +10,4 @@ export {
   type StreamType,
 } from './server.js';
 export { logToOoRow, metricToOoRow, spanToOoRow } from './rows.js';
+export { canonRow, ndjson, ooParquet, writeTree } from './files.js';

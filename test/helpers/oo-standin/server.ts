@@ -88,6 +88,8 @@ interface Stored {
   json: WeakMap<OoRow, string>;
   /** Column names seen in the rows (reset when rows are added). */
   columns?: Set<string>;
+  /** Rows in ascending _timestamp order, insertion order within ties (reset when rows are added). */
+  byTime?: { rows: OoRow[]; ts: Float64Array };
 }
 
 export async function startOoStandin(opts: OoStandinOptions = {}): Promise<OoStandin> {
@@ -106,6 +108,7 @@ export async function startOoStandin(opts: OoStandinOptions = {}): Promise<OoSta
     if (!s) streams.set(k, (s = { rows: [], json: new WeakMap() }));
     for (const r of rows) s.rows.push(r);
     delete s.columns;
+    delete s.byTime;
   };
   for (const [k, rows] of Object.entries(opts.rows ?? {})) addRows(k, rows);
 
@@ -361,10 +364,7 @@ export async function startOoStandin(opts: OoStandinOptions = {}): Promise<OoSta
     const unknown = cols.find((c) => !known.has(c));
     if (unknown !== undefined) return ooError(res, entry, 400, 20004, `Search field not found: ${unknown}`);
 
-    let rows = st.rows.filter((r) => {
-      const ts = Number(r['_timestamp']);
-      return ts >= start && ts < end && parsed.where.every((c) => matches(r, c));
-    });
+    let rows = inRange(st, start, end).filter((r) => parsed.where.every((c) => matches(r, c)));
 
     const trackTotal = q['track_total_hits'] === true;
     const common = {
@@ -380,7 +380,10 @@ export async function startOoStandin(opts: OoStandinOptions = {}): Promise<OoSta
       hitsJson = [JSON.stringify({ [alias]: rows.length })];
     } else {
       orderBy = parsed.orderBy.length > 0 ? parsed.orderBy : [{ column: '_timestamp', desc: true }];
-      rows = sortRows(rows, orderBy, faults.shuffleTies === true);
+      // Rows come out of inRange() sorted by time already; only other orders (or ties) need work.
+      const byTimeOnly = orderBy.length === 1 && orderBy[0]!.column === '_timestamp';
+      if (!byTimeOnly || faults.shuffleTies === true) rows = sortRows(rows, orderBy, faults.shuffleTies === true);
+      else if (orderBy[0]!.desc) rows.reverse();
       // Limits (§1.5): SQL LIMIT wins; else size > 0 pages; else a silent cap at the default limit.
       if (parsed.limit !== undefined) rows = rows.slice(parsed.offset ?? 0, (parsed.offset ?? 0) + parsed.limit);
       else if (size > 0) rows = rows.slice(from, from + size);
@@ -542,6 +545,27 @@ export async function startOoStandin(opts: OoStandinOptions = {}): Promise<OoSta
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Rows with start ≤ _timestamp < end, ascending, by binary search over a sorted copy. */
+function inRange(st: Stored, start: number, end: number): OoRow[] {
+  if (st.byTime === undefined) {
+    const rows = st.rows.map((r, i) => ({ r, i, t: Number(r['_timestamp']) })).filter((x) => !Number.isNaN(x.t));
+    rows.sort((a, b) => a.t - b.t || a.i - b.i);
+    st.byTime = { rows: rows.map((x) => x.r), ts: Float64Array.from(rows, (x) => x.t) };
+  }
+  const { rows, ts } = st.byTime;
+  const lower = (x: number): number => {
+    let lo = 0;
+    let hi = ts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ts[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return rows.slice(lower(start), lower(end));
 }
 
 function arrowType(v: unknown): string {

@@ -18,7 +18,7 @@ import { ObjectstoreSource } from '../../../src/sources/objectstore/objectstore-
 import type { ObjectStore } from '../../../src/sources/objectstore/store.js';
 import { bufferFromBytes, parquetRows } from '../../../src/sources/objectstore/parquet-rows.js';
 import { logToOoRow, metricToOoRow, type OoRow, spanToOoRow } from '../../helpers/oo-standin/index.js';
-import { canonRow, ndjson, ooParquet, writeTree } from './oo-files.js';
+import { canonRow, ndjson, ooParquet, writeTree } from '../../helpers/oo-standin/files.js';
 
 const tenant: Tenant = { id: 1, code: 'acme', name: 'Acme' };
 const H = 3_600_000;

@@ -2,8 +2,8 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { OoRow } from '../../helpers/oo-standin/index.js';
-import { rowJson } from '../../helpers/oo-standin/index.js';
+import type { OoRow } from './json-writer.js';
+import { rowJson } from './json-writer.js';
 
 /** Columns OO stores as UInt64 (reference §2, fix_schema). */
 const UINT64 = new Set(['start_time', 'end_time', '__hash__']);
