@@ -19,7 +19,7 @@ import { realSleep, type Sleep } from './abortable.js';
 import { RunnerEvents } from './events.js';
 import { Runner } from './runner.js';
 import type { RuntimeService } from './services.js';
-import { loadSourceFactory, SourceResolver, type SourceFactory } from './sources.js';
+import { registrySourceFactory, SourceResolver, type SourceFactory } from './sources.js';
 
 export interface RuntimeOptions {
   config: ParsedConfig;
@@ -34,7 +34,7 @@ export interface RuntimeOptions {
   /** Waiting in `runOnce` (tests pass one that advances a ManualClock). */
   sleep?: Sleep;
   random?: () => number;
-  /** undefined: load src/sources/registry.ts; null: no sources (jobs that need one fail). */
+  /** undefined: src/sources/registry.ts; null: no sources (a job that asks for one fails permanently). */
   sourceFactory?: SourceFactory | null;
   /** Overrides of the config's scheduler block (tests). */
   scheduler?: Partial<SchedulerSettings>;
@@ -142,13 +142,16 @@ export class Runtime {
         },
       ];
     }
-    const factory = opts.sourceFactory === undefined ? await loadSourceFactory() : (opts.sourceFactory ?? undefined);
+    const clock = opts.clock ?? systemClock;
+    const logger = opts.logger ?? silentLogger;
+    const factory =
+      opts.sourceFactory === undefined ? registrySourceFactory(clock, logger) : (opts.sourceFactory ?? undefined);
     const workerId = opts.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     return new Runtime(
       config,
       db,
-      opts.clock ?? systemClock,
-      opts.logger ?? silentLogger,
+      clock,
+      logger,
       registry,
       tenants,
       pairs,

@@ -1,25 +1,18 @@
 import type { ParsedConfig } from '../config/schema.js';
 import { errorMessage, PermanentError } from '../core/errors.js';
 import type { Tenant } from '../core/tenant.js';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../obs/logger.js';
+import { createSource } from '../sources/registry.js';
 import type { Source } from '../sources/source.js';
 
 /** A source's config as written in `sources.<name>` or inline under a tenant. */
 export type SourceConfig = { kind: string } & Record<string, unknown>;
 export type SourceFactory = (config: SourceConfig) => Source;
 
-/**
- * The sources registry (src/sources/registry.ts, `createSource`) is loaded by name at runtime so the
- * runner does not depend on it at compile time; until it exists, `source()` says so when a job asks.
- */
-export async function loadSourceFactory(): Promise<SourceFactory | undefined> {
-  const specifier = '../sources/registry.js';
-  try {
-    const mod = (await import(specifier)) as { createSource?: SourceFactory };
-    return typeof mod.createSource === 'function' ? mod.createSource : undefined;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
-    throw e;
-  }
+/** The production factory: src/sources/registry.ts, with the runtime's clock and logger. */
+export function registrySourceFactory(clock: Clock, logger: Logger): SourceFactory {
+  return (config) => createSource(config, { clock, logger });
 }
 
 /**
