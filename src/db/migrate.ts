@@ -124,6 +124,9 @@ async function applyCapabilities(
       await lock(tx, db);
       const cur = await tx.query<{ variant: string }>('SELECT variant FROM ob_capability WHERE name = $1', [name]);
       const curVariant = cur.rows[0]?.variant;
+      // The relational graph tables exist in both variants and their DDL is idempotent: re-applying it
+      // lets a database migrated by an older version gain tables added since (graph_struct_edge).
+      if (name === 'age' && curVariant !== undefined) await tx.exec(capabilitySql('graph_relational.sql'));
       if (curVariant === variant) return;
       if (curVariant === VARIANTS[name].present && !want) {
         // Never silently drop a present variant (its data lives in it); keep using it.
@@ -135,7 +138,11 @@ async function applyCapabilities(
         version = (await installedExtensions(tx)).get(name) ?? null;
       }
       for (const file of capabilityFiles(name, want)) {
-        if (name === 'age' && want) await tx.exec(`LOAD 'age'; SET LOCAL search_path = ag_catalog, "$user", public`);
+        // Append ag_catalog: prepending it would create our tables in ag_catalog.
+        if (name === 'age' && want)
+          await tx.exec(
+            `LOAD 'age'; SELECT set_config('search_path', current_setting('search_path') || ', ag_catalog', true)`,
+          );
         await tx.exec(capabilitySql(file));
       }
       await tx.query(
