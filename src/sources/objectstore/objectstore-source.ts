@@ -45,11 +45,25 @@ export class ObjectstoreSource implements Source {
   readonly #c: ObjectstoreConfig;
   readonly #deps: ObjectstoreDeps;
   readonly #warned = new Set<string>();
+  /** The S3 client this source built (and so must release); undefined when injected or a folder. */
+  readonly #ownClient: S3Client | undefined;
 
   constructor(config: ObjectstoreConfig, deps: ObjectstoreDeps) {
     this.#c = config;
     this.#deps = deps;
-    this.store = deps.store ?? buildStore(config, deps);
+    if (deps.store) {
+      this.store = deps.store;
+    } else if (config.storage.type === 's3') {
+      const client = deps.s3Client ?? s3ClientFor(config.storage, deps.env ?? process.env);
+      if (!deps.s3Client) this.#ownClient = client;
+      this.store = new S3Store(client, config.storage.bucket);
+    } else {
+      this.store = new FolderStore(config.storage.path);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#ownClient?.destroy();
   }
 
   location(_tenant: Tenant, dataset: Dataset): SourceLocation {
@@ -149,35 +163,30 @@ export class ObjectstoreSource implements Source {
   }
 }
 
-function buildStore(c: ObjectstoreConfig, deps: ObjectstoreDeps): ObjectStore {
-  if (c.storage.type === 'folder') return new FolderStore(c.storage.path);
-  const s = c.storage;
-  const env = deps.env ?? process.env;
-  let client = deps.s3Client;
-  if (client === undefined) {
-    let credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined;
-    if (s.access_key_env !== undefined || s.secret_key_env !== undefined) {
-      const accessKeyId = s.access_key_env ? env[s.access_key_env] : undefined;
-      const secretAccessKey = s.secret_key_env ? env[s.secret_key_env] : undefined;
-      if (!accessKeyId || !secretAccessKey)
-        throw new ConfigError(
-          `source.storage: access_key_env and secret_key_env must both name set environment variables (${s.access_key_env ?? '?'}, ${s.secret_key_env ?? '?'})`,
-        );
-      credentials = { accessKeyId, secretAccessKey };
-      const token = s.session_token_env ? env[s.session_token_env] : undefined;
-      if (token) credentials.sessionToken = token;
-    }
-    client = new S3Client({
-      region: s.region,
-      ...(s.endpoint !== undefined ? { endpoint: s.endpoint } : {}),
-      forcePathStyle: s.force_path_style,
-      ...(credentials ? { credentials } : {}),
-      // Only reads are made; skipping optional checksums keeps S3-compatible stores happy.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+type S3Storage = Extract<ObjectstoreConfig['storage'], { type: 's3' }>;
+
+function s3ClientFor(s: S3Storage, env: Record<string, string | undefined>): S3Client {
+  let credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined;
+  if (s.access_key_env !== undefined || s.secret_key_env !== undefined) {
+    const accessKeyId = s.access_key_env ? env[s.access_key_env] : undefined;
+    const secretAccessKey = s.secret_key_env ? env[s.secret_key_env] : undefined;
+    if (!accessKeyId || !secretAccessKey)
+      throw new ConfigError(
+        `source.storage: access_key_env and secret_key_env must both name set environment variables (${s.access_key_env ?? '?'}, ${s.secret_key_env ?? '?'})`,
+      );
+    credentials = { accessKeyId, secretAccessKey };
+    const token = s.session_token_env ? env[s.session_token_env] : undefined;
+    if (token) credentials.sessionToken = token;
   }
-  return new S3Store(client, s.bucket);
+  return new S3Client({
+    region: s.region,
+    ...(s.endpoint !== undefined ? { endpoint: s.endpoint } : {}),
+    forcePathStyle: s.force_path_style,
+    ...(credentials ? { credentials } : {}),
+    // Only reads are made; skipping optional checksums keeps S3-compatible stores happy.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
 }
 
 export function createObjectstoreSource(config: ObjectstoreConfig, deps: ObjectstoreDeps): ObjectstoreSource {

@@ -26,6 +26,8 @@ export function searchBody(a: SearchArgs, timeoutMs: number): Record<string, unk
     end_time: a.endUs,
     from: 0,
     size: a.size,
+    // Quick mode reads only some columns of wide streams; rows must come whole.
+    quick_mode: false,
   };
   if (a.trackTotal) query['track_total_hits'] = true;
   return { query, timeout: Math.max(1, Math.ceil(timeoutMs / 1000)), search_type: 'other' };

@@ -68,7 +68,7 @@ describe('objectstore source', () => {
   before(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'ob-objectstore-'));
     const mock = new MockSource(
-      mockConfigSchema.parse({ kind: 'mock', seed: 11, per_minute: { logs: 12, metrics: 12, spans: 25 } }),
+      mockConfigSchema.parse({ kind: 'mock', seed: 11, per_minute: { logs: 8, metrics: 4, spans: 20 } }),
     );
     for (const dataset of ['traces', 'logs', 'metrics'] as const) {
       const inWindow: TelemetryRecord[] = [];
@@ -196,7 +196,7 @@ describe('objectstore source', () => {
     for (const dataset of ['traces', 'logs'] as const) {
       const src = folderSource();
       const got = await collect(src, dataset, W);
-      assert.ok(got.length > 100);
+      assert.ok(got.length > 250);
       assert.deepStrictEqual(sorted(got), sorted(expected.get(dataset)!));
       assert.equal(src.store.requests.list, 2, 'hours 11 and 12 only');
       assert.equal(src.store.requests.get, 2 + 3, 'two files in hour 11, three in hour 12');
@@ -224,7 +224,7 @@ describe('objectstore source', () => {
     const got = await collect(src, 'metrics', W);
     assert.deepStrictEqual(sorted(got), sorted(expected.get('metrics')!));
     const streams = new Set(got.map((r) => (r.kind === 'metric' ? r.name : ''))).size;
-    assert.ok(streams >= 6);
+    assert.ok(streams >= 3);
     assert.equal(src.store.requests.list, 1 + 2 * streams);
   });
 
@@ -272,7 +272,7 @@ describe('objectstore source', () => {
       whole_file_max_bytes: 0,
     });
     const got = await collect(new ObjectstoreSource(config, { clock: new ManualClock(0), store: spy }), 'traces', w);
-    assert.ok(got.length > 20);
+    assert.ok(got.length > 10);
     // the second file of hour 11 starts after 11:06: only its footer is read, no row group
     const second = reads.filter((r) => r.includes('720111002c3d4.parquet'));
     const first = reads.filter((r) => r.includes('720111001a1b2.parquet'));

@@ -69,7 +69,7 @@ async function read(
 }
 
 async function mockRecords(dataset: Dataset, w: Window = W): Promise<TelemetryRecord[]> {
-  const m = new MockSource(mockConfigSchema.parse({ kind: 'mock', seed: 5 }));
+  const m = new MockSource(mockConfigSchema.parse({ kind: 'mock', seed: 5, per_minute: { logs: 1500, metrics: 300 } }));
   const out: TelemetryRecord[] = [];
   for await (const r of m.stream(tenant, dataset, w, new RejectStats())) out.push(r);
   return out;

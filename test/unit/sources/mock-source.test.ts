@@ -27,8 +27,9 @@ const spansOf = (rs: TelemetryRecord[]): Span[] => rs.filter((r): r is Span => r
 describe('mock source: determinism', () => {
   for (const dataset of ['logs', 'metrics', 'traces'] as const) {
     it(`${dataset}: [0,5m) is byte-identical to five 1m windows, asked in any order`, async () => {
-      const whole = text(await collect(mock({ seed: 7 }), dataset, { from: T0, to: T0 + 5 * MIN }));
-      const src = mock({ seed: 7 });
+      const cfg = { seed: 7, per_minute: { logs: 1500 } };
+      const whole = text(await collect(mock(cfg), dataset, { from: T0, to: T0 + 5 * MIN }));
+      const src = mock(cfg);
       const parts: string[] = [];
       for (const i of [3, 0, 4, 1, 2])
         parts[i] = text(await collect(src, dataset, { from: T0 + i * MIN, to: T0 + (i + 1) * MIN }));
