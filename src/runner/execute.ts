@@ -91,7 +91,10 @@ export async function executeRun(
     if (previous === 'open' || previous === 'half_open')
       events.emit('circuit:closed', { job: run.job, tenantId: run.tenantId, previous });
     events.emit('run:succeeded', { run, result, durationMs });
-    logger.debug({ attempt: run.attempt, duration_ms: durationMs }, 'window succeeded');
+    logger.info(
+      { attempt: run.attempt, duration_ms: durationMs, rows: result.rowsWritten, read: result.recordsRead },
+      'window succeeded',
+    );
     return 'success';
   } catch (e) {
     const error = coerceError(e);

@@ -130,7 +130,10 @@ for (const driver of drivers()) {
       const job = testJob({ name, fail: () => (healthy ? undefined : new Error('down')) });
       const { runtime, clock } = await makeRuntime(t.db, [job], {
         lookback: '20m',
-        jobConfig: { [name]: { retry: { attempts: 10, base: '1s' }, circuit: { failures: 3, cooldown: '5m' } } },
+        // One at a time, so exactly the windows before the circuit opened were tried.
+        jobConfig: {
+          [name]: { concurrency: 1, retry: { attempts: 10, base: '1s' }, circuit: { failures: 3, cooldown: '5m' } },
+        },
       });
       const seen: string[] = [];
       runtime.events.on('circuit:opened', () => seen.push('opened'));
@@ -139,7 +142,7 @@ for (const driver of drivers()) {
       await runtime.scheduler.tick();
       await runtime.runner.drain();
       const attempts = async () => (await runRows(t.db, name)).map((r) => r.attempt);
-      assert.deepEqual(await attempts(), [1, 1, 1, 1], 'four windows tried once');
+      assert.deepEqual(await attempts(), [1, 1, 1, 0], 'the third failure opened the circuit: the fourth never ran');
       assert.deepEqual(seen, ['opened']);
       const circuit = async () =>
         (await t.db.query<{ state: string }>('SELECT state FROM etl_job_circuit WHERE job = $1', [name])).rows[0]!
@@ -148,11 +151,11 @@ for (const driver of drivers()) {
 
       clock.advance(2 * MIN); // every backoff is over, the cool-down is not
       await runtime.runner.drain();
-      assert.deepEqual(await attempts(), [1, 1, 1, 1], 'open: nothing runs');
+      assert.deepEqual(await attempts(), [1, 1, 1, 0], 'open: nothing runs');
 
       clock.advance(3 * MIN + 1); // past the cool-down: one probe, which fails
       await runtime.runner.drain();
-      assert.deepEqual((await attempts()).sort(), [1, 1, 1, 2], 'exactly one probe');
+      assert.deepEqual(await attempts(), [2, 1, 1, 0], 'exactly one probe (the oldest window)');
       assert.deepEqual(seen, ['opened', 'half_open', 'opened']);
       assert.equal(await circuit(), 'open');
 
