@@ -1,9 +1,9 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
 /** JSON logs to stderr (stdout is reserved for command output and --json documents). */
-export function createLogger(level = 'info'): Logger {
+export function createLogger(level = 'info', destination: DestinationStream = pino.destination(2)): Logger {
   return pino(
     {
       level,
@@ -15,7 +15,7 @@ export function createLogger(level = 'info'): Logger {
         censor: '[redacted]',
       },
     },
-    pino.destination(2),
+    destination,
   );
 }
 
