@@ -14,6 +14,9 @@ import { OoHttp, type OoHttpOptions } from './http.js';
 import { countRows, searchHits } from './search.js';
 import { readRange } from './window-reader.js';
 
+/** ZO_QUERY_DEFAULT_LIMIT: older OO releases cut results there without a warning (#10486). */
+const SILENT_CAP = 1000;
+
 export interface OpenObserveDeps {
   clock: Clock;
   logger?: SourceLogger;
@@ -111,6 +114,16 @@ export class OpenObserveSource implements Source {
         pageSize: this.#c.page_size,
         sliceUs: this.#c.slice * 1000,
         maxRowsPerInstant: this.#c.max_rows_per_instant,
+        confirmShort: async (startUs, endUs, hits) => {
+          if (hits.length !== SILENT_CAP || this.#c.page_size <= SILENT_CAP) return true;
+          const n = await countRows(http, { type, stream, startUs, endUs }, target, timeout, signal);
+          if (n <= hits.length) return true;
+          this.#deps.logger?.warn(
+            { org: this.#c.org, stream, type, returned: hits.length, matching: n, page_size: this.#c.page_size },
+            'openobserve capped a page at 1,000 rows without saying so; reading on from its last row (set page_size: 1000 to avoid the extra count)',
+          );
+          return false;
+        },
         onTooManyAtInstant: (t, n) =>
           new OoPermanentError(
             'oo_too_many_at_instant',

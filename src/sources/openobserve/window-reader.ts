@@ -13,6 +13,11 @@ export interface ReaderOptions {
   sliceUs: number;
   maxRowsPerInstant: number;
   onTooManyAtInstant(t: number, n: number): Error;
+  /**
+   * Asked about a short page before it is taken as the whole range; false = the server cut it
+   * (some OO releases capped results at 1,000 rows without a warning), so read on as if full.
+   */
+  confirmShort?(startUs: number, endUs: number, hits: unknown[]): Promise<boolean>;
 }
 
 const tsOf = (h: unknown): number | undefined => (isPlainObject(h) ? microsOf(h['_timestamp']) : undefined);
@@ -38,7 +43,7 @@ export async function* readRange(
     while (pending.length > 0) {
       const [lo, hi] = pending.pop()!;
       const hits = await s.page(lo, hi, o.pageSize);
-      if (hits.length < o.pageSize) {
+      if (hits.length < o.pageSize && (o.confirmShort === undefined || (await o.confirmShort(lo, hi, hits)))) {
         if (hits.length > 0) yield hits;
         continue;
       }

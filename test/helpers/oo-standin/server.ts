@@ -39,6 +39,8 @@ export interface OoFaults {
   maxQueryRangeHours?: Record<string, number>;
   /** Shuffle rows with equal sort keys on every request (OO gives no tiebreak). */
   shuffleTies?: boolean;
+  /** Cut every row result to this many rows without any warning (an old OO bug, #10486). */
+  silentCap?: number;
   /** Programmable hook, asked before the queue: return a fault for this request or undefined. */
   when?: (req: OoRequestLog) => OoFault | undefined;
 }
@@ -391,6 +393,7 @@ export async function startOoStandin(opts: OoStandinOptions = {}): Promise<OoSta
         rows = rows.slice(0, DEFAULT_LIMIT);
         functionError.push(CAP_WARNING);
       }
+      if (faults.silentCap !== undefined) rows = rows.slice(0, faults.silentCap);
       const columns =
         parsed.select.kind === 'columns' ? [...new Set(['_timestamp', ...parsed.select.columns])] : undefined;
       hitsJson = rows.map((r) => {

@@ -258,6 +258,18 @@ describe('openobserve source: the traps in the reference', () => {
     await oo.close();
   });
 
+  it('a page silently cut at 1,000 rows (older OO) is detected by a count and read on', async () => {
+    const rows = Array.from({ length: 2500 }, (_, i) => row(us(T0) + i * 20, i));
+    oo = await startOoStandin({ rows: { 'traces/default': rows }, faults: { silentCap: 1000 } });
+    const got = (await read(source(oo).src, 'traces')) as Span[];
+    assert.equal(got.length, 2500);
+    assert.equal(new Set(got.map((s) => s.spanId)).size, 2500);
+    assert.ok(
+      oo.searches().some((r) => (r.body as { query: { track_total_hits?: boolean } }).query.track_total_hits === true),
+    );
+    await oo.close();
+  });
+
   it('nanosecond times and big integers keep their precision', async () => {
     oo = await startOoStandin({
       rows: {

@@ -84,6 +84,25 @@ describe('time-keyset window reader', () => {
     );
   });
 
+  it('a short page the caller does not confirm is read on like a full one', async () => {
+    const data = rows(Array.from({ length: 30 }, (_, i) => i));
+    const s = fake(data);
+    const cut: RangeSearch = { page: async (a, b, size) => (await s.page(a, b, size)).slice(0, 7), count: s.count };
+    const ids: number[] = [];
+    for await (const batch of readRange(cut, 0, 100, {
+      pageSize: 10,
+      sliceUs: 1e12,
+      maxRowsPerInstant: 1000,
+      onTooManyAtInstant: () => new Error('x'),
+      confirmShort: async (a, b, hits) => (await s.count(a, b)) <= hits.length,
+    }))
+      for (const h of batch) ids.push((h as Row).id);
+    assert.deepStrictEqual(
+      ids,
+      data.map((r) => r.id),
+    );
+  });
+
   it('refuses an instant with more rows than allowed', async () => {
     const s = fake(rows(Array(2000).fill(7)));
     await assert.rejects(all(s, 0, 10, 100), /too many at 7: 2000/);
