@@ -270,6 +270,37 @@ describe('openobserve source: the traps in the reference', () => {
     await oo.close();
   });
 
+  it('histogram sub-streams (_bucket with le, _count, _sum) come back as points of those names', async () => {
+    const base = {
+      _timestamp: us(T0) + 40_000_000,
+      service_name: 'checkout',
+      http_request_method: 'GET',
+      flag: 'DATA_POINT_FLAGS_DO_NOT_USE',
+      aggregation_temporality: 'AGGREGATION_TEMPORALITY_CUMULATIVE',
+      start_time: '1717999000000000000',
+    };
+    const name = 'http_server_request_duration';
+    const rows: Record<string, OoRow[]> = {
+      [`metrics/${name}_bucket`]: [
+        { ...base, __name__: `${name}_bucket`, __hash__: 12873469812734981234n, le: '0.25', value: 118 },
+        { ...base, __name__: `${name}_bucket`, __hash__: 12873469812734981235n, le: 'inf', value: 120 },
+      ],
+      [`metrics/${name}_count`]: [{ ...base, __name__: `${name}_count`, __hash__: 1n, value: 120 }],
+      [`metrics/${name}_sum`]: [{ ...base, __name__: `${name}_sum`, __hash__: 2n, value: 9.5 }],
+    };
+    oo = await startOoStandin({ rows });
+    const got = (await read(source(oo).src, 'metrics')) as MetricPoint[];
+    const view = got.map((p) => `${p.name}${JSON.stringify(p.labels)}=${p.value}`).sort();
+    assert.deepStrictEqual(view, [
+      `${name}_bucket{"http.request.method":"GET","le":"0.25"}=118`,
+      `${name}_bucket{"http.request.method":"GET","le":"inf"}=120`,
+      `${name}_count{"http.request.method":"GET"}=120`,
+      `${name}_sum{"http.request.method":"GET"}=9.5`,
+    ]);
+    assert.ok(got.every((p) => p.resource.attrs['service.name'] === 'checkout' && p.ts === T0 + 40_000));
+    await oo.close();
+  });
+
   it('nanosecond times and big integers keep their precision', async () => {
     oo = await startOoStandin({
       rows: {
