@@ -19,11 +19,19 @@ export function rowJson(row: OoRow, columns?: readonly string[]): string {
   return s + '}';
 }
 
-/** A JSON object whose `hits` member is given as already-serialized rows. */
-export function responseJson(fields: Record<string, unknown>, hits: readonly string[]): string {
+const COMMA = Buffer.from(',');
+
+/** A JSON object whose `hits` member is given as already-encoded rows (one copy, no re-encoding). */
+export function responseBody(fields: Record<string, unknown>, hits: readonly Buffer[]): Buffer {
   const head = JSON.stringify({ took: fields['took'], took_detail: fields['took_detail'] });
   const rest = JSON.stringify(
     Object.fromEntries(Object.entries(fields).filter(([k]) => k !== 'took' && k !== 'took_detail')),
   );
-  return `${head.slice(0, -1)},"hits":[${hits.join(',')}],${rest.slice(1)}`;
+  const parts: Buffer[] = [Buffer.from(`${head.slice(0, -1)},"hits":[`)];
+  hits.forEach((h, i) => {
+    if (i > 0) parts.push(COMMA);
+    parts.push(h);
+  });
+  parts.push(Buffer.from(`],${rest.slice(1)}`));
+  return Buffer.concat(parts);
 }

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type OoRow, responseJson, rowJson } from './json-writer.js';
+import { type OoRow, responseBody, rowJson } from './json-writer.js';
 import { type Condition, parseSql, type Query, SqlError } from './sql.js';
 
 /**
@@ -87,7 +87,8 @@ const CAP_WARNING = 'Warn: results are capped to meet default limit';
 
 interface Stored {
   rows: OoRow[];
-  json: WeakMap<OoRow, string>;
+  /** Each row's JSON, encoded once: pages are assembled from these without re-serializing. */
+  json: WeakMap<OoRow, Buffer>;
   /** Column names seen in the rows (reset when rows are added). */
   columns?: Set<string>;
   /** Rows in ascending _timestamp order, insertion order within ties (reset when rows are added). */
@@ -100,7 +101,7 @@ export async function startOoStandin(opts: OoStandinOptions = {}): Promise<OoSta
   const faults: OoFaults = { search: [], ...opts.faults };
   const requests: OoRequestLog[] = [];
   const streams = new Map<string, Stored>();
-  let lastSearchBody: string | undefined;
+  let lastSearchBody: Buffer | undefined;
   let traceSeq = 0;
   const hanging = new Set<ServerResponse>();
 
@@ -148,7 +149,7 @@ export async function startOoStandin(opts: OoStandinOptions = {}): Promise<OoSta
     res: ServerResponse,
     entry: OoRequestLog,
     status: number,
-    body: string,
+    body: string | Buffer,
     type: string,
     headers: Record<string, string> = {},
   ): void {
@@ -375,11 +376,11 @@ export async function startOoStandin(opts: OoStandinOptions = {}): Promise<OoSta
     };
     const from = (q['from'] as number | undefined) ?? 0;
     const size = (q['size'] as number | undefined) ?? DEFAULT_LIMIT;
-    let hitsJson: string[];
+    let hitsJson: Buffer[];
     let orderBy: { column: string; desc: boolean }[] = [];
     if (trackTotal || parsed.select.kind === 'count') {
       const alias = parsed.select.kind === 'count' && !trackTotal ? parsed.select.alias : 'zo_sql_num';
-      hitsJson = [JSON.stringify({ [alias]: rows.length })];
+      hitsJson = [Buffer.from(JSON.stringify({ [alias]: rows.length }))];
     } else {
       orderBy = parsed.orderBy.length > 0 ? parsed.orderBy : [{ column: '_timestamp', desc: true }];
       // Rows come out of inRange() sorted by time already; only other orders (or ties) need work.
@@ -397,9 +398,9 @@ export async function startOoStandin(opts: OoStandinOptions = {}): Promise<OoSta
       const columns =
         parsed.select.kind === 'columns' ? [...new Set(['_timestamp', ...parsed.select.columns])] : undefined;
       hitsJson = rows.map((r) => {
-        if (columns) return rowJson(r, columns);
+        if (columns) return Buffer.from(rowJson(r, columns));
         let s = st.json.get(r);
-        if (s === undefined) st.json.set(r, (s = rowJson(r)));
+        if (s === undefined) st.json.set(r, (s = Buffer.from(rowJson(r))));
         return s;
       });
     }
@@ -423,11 +424,11 @@ export async function startOoStandin(opts: OoStandinOptions = {}): Promise<OoSta
       fields['order_by'] = orderBy[0]!.desc ? 'desc' : 'asc';
       fields['order_by_metadata'] = orderBy.map((o) => [o.column, o.desc ? 'desc' : 'asc']);
     }
-    const out = responseJson(fields, hitsJson);
+    const out = responseBody(fields, hitsJson);
     lastSearchBody = out;
     entry.hits = hitsJson.length;
     if (fault?.kind === 'truncate') {
-      const cut = out.slice(0, Math.floor(out.length / 2));
+      const cut = out.subarray(0, Math.floor(out.length / 2));
       return send(res, entry, 200, cut, 'application/json');
     }
     send(res, entry, 200, out, 'application/json');
