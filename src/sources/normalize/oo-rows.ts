@@ -1,4 +1,4 @@
-import type { Attrs, LogRecord, MetricPoint, Span, SpanKind } from '../../core/records.js';
+import type { Attrs, Dataset, LogRecord, MetricPoint, Span, SpanKind, TelemetryRecord } from '../../core/records.js';
 import type { RejectStats } from '../../core/reject-stats.js';
 import { ATTR_BY_FLAT, INT_KEYS, RESOURCE_ALIASES, RESOURCE_BY_FLAT } from './attr-keys.js';
 import {
@@ -327,4 +327,26 @@ export function logFromOoRow(row: unknown, stats: RejectStats): LogRecord | unde
   const spanId = row['span_id'];
   if (nonEmptyString(spanId)) rec.spanId = spanId;
   return rec;
+}
+
+/**
+ * One OO row of a dataset's stream as a record, kept only when its time (a span's start) lies in
+ * [w.from, w.to); rejected rows are counted in `stats`. Shared by the search-API and object-store sources.
+ */
+export function recordFromOoRow(
+  dataset: Dataset,
+  row: unknown,
+  stats: RejectStats,
+  stream: string | undefined,
+  w: { from: number; to: number },
+): TelemetryRecord | undefined {
+  const r =
+    dataset === 'traces'
+      ? spanFromOoRow(row, stats)
+      : dataset === 'logs'
+        ? logFromOoRow(row, stats)
+        : metricFromOoRow(row, stats, stream);
+  if (r === undefined) return undefined;
+  const t = r.kind === 'span' ? r.start : r.ts;
+  return t >= w.from && t < w.to ? r : undefined;
 }

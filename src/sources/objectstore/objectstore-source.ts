@@ -9,7 +9,7 @@ import type { Window } from '../../core/window.js';
 import { linesOf, maybeGunzip } from '../io/lines.js';
 import type { SourceLogger } from '../logger.js';
 import { parseJsonKeepingBigInts } from '../normalize/json-bigint.js';
-import { logFromOoRow, metricFromOoRow, spanFromOoRow } from '../normalize/oo-rows.js';
+import { recordFromOoRow } from '../normalize/oo-rows.js';
 import type { Source, SourceLocation } from '../source.js';
 import type { ObjectstoreConfig } from './config.js';
 import { FolderStore } from './folder-store.js';
@@ -100,15 +100,8 @@ export class ObjectstoreSource implements Source {
         for (const obj of objects) {
           for await (const rows of this.#rows(obj, w, stats)) {
             for (const row of rows) {
-              const r =
-                dataset === 'traces'
-                  ? spanFromOoRow(row, stats)
-                  : dataset === 'logs'
-                    ? logFromOoRow(row, stats)
-                    : metricFromOoRow(row, stats, stream);
-              if (r === undefined) continue;
-              const t = r.kind === 'span' ? r.start : r.ts;
-              if (t >= w.from && t < w.to) yield r;
+              const r = recordFromOoRow(dataset, row, stats, stream, w);
+              if (r !== undefined) yield r;
             }
           }
         }

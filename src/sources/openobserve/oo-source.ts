@@ -5,7 +5,7 @@ import type { RejectStats } from '../../core/reject-stats.js';
 import type { Tenant } from '../../core/tenant.js';
 import type { Window } from '../../core/window.js';
 import type { SourceLogger } from '../logger.js';
-import { logFromOoRow, metricFromOoRow, spanFromOoRow } from '../normalize/oo-rows.js';
+import { recordFromOoRow } from '../normalize/oo-rows.js';
 import { isPlainObject } from '../normalize/values.js';
 import type { Source, SourceLocation } from '../source.js';
 import type { OpenObserveConfig } from './config.js';
@@ -83,15 +83,8 @@ export class OpenObserveSource implements Source {
     for (const stream of streams) {
       for await (const hits of this.#rows(dataset, stream, w, signal)) {
         for (const h of hits) {
-          const r =
-            dataset === 'traces'
-              ? spanFromOoRow(h, stats)
-              : dataset === 'logs'
-                ? logFromOoRow(h, stats)
-                : metricFromOoRow(h, stats, stream);
-          if (r === undefined) continue;
-          const t = r.kind === 'span' ? r.start : r.ts;
-          if (t >= w.from && t < w.to) yield r;
+          const r = recordFromOoRow(dataset, h, stats, stream, w);
+          if (r !== undefined) yield r;
         }
       }
     }
