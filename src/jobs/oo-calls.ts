@@ -1,7 +1,7 @@
 import { CallsAggregator, type CallRow } from '../agg/calls.js';
 import type { Tenant } from '../core/tenant.js';
 import type { Window } from '../core/window.js';
-import { ooStream, ooString, replaceLocators, type LocatorInput } from '../db/writers/locators.js';
+import { ooQueryHint, ooString, replaceLocators, type LocatorInput } from '../db/writers/locators.js';
 import { ResourceIdCache, upsertResources, type ResourceInput } from '../db/writers/resources.js';
 import { replaceWindowRows } from '../db/writers/window-rows.js';
 import type { JobContext, JobDefinition, JobResult } from './job.js';
@@ -103,7 +103,6 @@ function edgeLocator(r: CallRow, bucket: string, stream: string): LocatorInput {
   const conds: string[] = [];
   if (r.sampleTraceIds.length > 0) conds.push(`trace_id IN (${r.sampleTraceIds.map(ooString).join(', ')})`);
   if (services.length > 0) conds.push(`service_name IN (${[...new Set(services)].map(ooString).join(', ')})`);
-  const where = conds.length > 0 ? ` WHERE ${conds.join(' AND ')}` : '';
   return {
     key: edgeKey(r),
     dataset: 'traces',
@@ -111,7 +110,7 @@ function edgeLocator(r: CallRow, bucket: string, stream: string): LocatorInput {
     objectKey: stream,
     tFrom: r.bucket,
     tTo: r.bucket + 5 * MINUTE,
-    queryHint: `SELECT * FROM ${ooStream(stream)}${where} ORDER BY _timestamp`,
+    queryHint: ooQueryHint(stream, conds),
     attributes: {
       kind: 'edge',
       src: r.srcUrn,

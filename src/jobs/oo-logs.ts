@@ -1,7 +1,7 @@
 import { LogsAggregator, type LogPatternRow } from '../agg/logs.js';
 import type { Tenant } from '../core/tenant.js';
 import type { Window } from '../core/window.js';
-import { ooStream, ooString, replaceLocators, type LocatorInput } from '../db/writers/locators.js';
+import { ooQueryHint, ooString, replaceLocators, type LocatorInput } from '../db/writers/locators.js';
 import { patternIds, upsertPatterns } from '../db/writers/patterns.js';
 import { ResourceIdCache, upsertResources } from '../db/writers/resources.js';
 import { replaceWindowRows } from '../db/writers/window-rows.js';
@@ -125,7 +125,6 @@ function patternLocator(r: LogPatternRow, template: string, bucket: string, stre
   if (r.service) conds.push(`service_name = ${ooString(r.service)}`);
   const needle = longestLiteral(template);
   if (needle) conds.push(`str_match(body, ${ooString(needle)})`);
-  const where = conds.length > 0 ? ` WHERE ${conds.join(' AND ')}` : '';
   return {
     key: rowKey(r),
     dataset: 'logs',
@@ -133,7 +132,7 @@ function patternLocator(r: LogPatternRow, template: string, bucket: string, stre
     objectKey: stream,
     tFrom: r.bucket,
     tTo: r.bucket + 5 * MINUTE,
-    queryHint: `SELECT * FROM ${ooStream(stream)}${where} ORDER BY _timestamp`,
+    queryHint: ooQueryHint(stream, conds),
     attributes: {
       kind: 'pattern',
       fingerprint: r.fingerprint,

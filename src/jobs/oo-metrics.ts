@@ -1,7 +1,7 @@
 import { MetricsAggregator, type MetricRow } from '../agg/metrics.js';
 import type { Tenant } from '../core/tenant.js';
 import type { Window } from '../core/window.js';
-import { ooStream, replaceLocators, type LocatorInput } from '../db/writers/locators.js';
+import { ooQueryHint, replaceLocators, type LocatorInput } from '../db/writers/locators.js';
 import { ResourceIdCache, upsertResources } from '../db/writers/resources.js';
 import { replaceWindowRows } from '../db/writers/window-rows.js';
 import type { JobContext, JobDefinition, JobResult } from './job.js';
@@ -66,7 +66,7 @@ export function ooMetricsJob(cache = new ResourceIdCache()): JobDefinition {
           objectKey: m,
           tFrom: w.from,
           tTo: w.to,
-          queryHint: `SELECT * FROM ${ooStream(m)} ORDER BY _timestamp`,
+          queryHint: ooQueryHint(m, []),
           attributes: { kind: 'metric_stream', series: rows.filter((r) => r.metric === m).length },
         }));
         const written = await replaceWindowRows(

@@ -83,3 +83,9 @@ export function ooString(s: string): string {
 export function ooStream(s: string): string {
   return `"${s.replace(/"/g, '""')}"`;
 }
+
+/** The OO SQL that returns the raw rows behind an aggregate: the stream, filtered by `conds`, in time order. */
+export function ooQueryHint(stream: string, conds: readonly string[]): string {
+  const where = conds.length > 0 ? ` WHERE ${conds.join(' AND ')}` : '';
+  return `SELECT * FROM ${ooStream(stream)}${where} ORDER BY _timestamp`;
+}
