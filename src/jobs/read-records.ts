@@ -1,3 +1,4 @@
+import { errorMessage, ObserveBridgeError } from '../core/errors.js';
 import type { Attrs, Dataset, TelemetryRecord } from '../core/records.js';
 import type { Tenant } from '../core/tenant.js';
 import type { Window } from '../core/window.js';
@@ -21,15 +22,31 @@ export async function feedRecords<D extends Dataset>(
 ): Promise<number> {
   const kind = KIND[dataset];
   let n = 0;
-  for await (const r of ctx.source(tenant).stream(tenant, dataset, w, ctx.stats, ctx.signal)) {
-    if (r.kind !== kind) {
-      ctx.stats.reject('wrong_kind');
-      continue;
+  try {
+    for await (const r of ctx.source(tenant).stream(tenant, dataset, w, ctx.stats, ctx.signal)) {
+      if (r.kind !== kind) {
+        ctx.stats.reject('wrong_kind');
+        continue;
+      }
+      n++;
+      add(textSafe(r) as RecordOf<D>);
     }
-    n++;
-    add(textSafe(r) as RecordOf<D>);
+  } catch (e) {
+    if (e instanceof ObserveBridgeError || ctx.signal.aborted) throw e;
+    throw new SourceError(`${dataset} source failed: ${errorMessage(e)}`, { cause: e });
   }
   return n;
+}
+
+/**
+ * A failure of a tenant's source that the source did not type itself (a socket error of an SDK, a
+ * file error). Typed so the runner never mistakes it for a failure of our own database, which does
+ * not count toward the tenant's circuit: a source refusing connections must open it.
+ */
+export class SourceError extends ObserveBridgeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('source_failed', message, options);
+  }
 }
 
 /**

@@ -2,9 +2,11 @@
 -- The run becomes `dead` when the error is permanent or its attempts are used up, else `failed`
 -- and claimable again at $7 (the backoff, computed once in backoff.ts). The (job, tenant) circuit
 -- counts the failure: it opens at $8 consecutive failures, and a failed probe re-opens it; either
--- way it stays open for the cool-down $9.
+-- way it stays open for the cool-down $9. A failure of our own database ($10: a dropped connection,
+-- a server restarting) says nothing about the tenant's source or data: it is retried like any other
+-- but leaves the circuit alone, so a database outage cannot open every tenant's circuit.
 -- $1 run_id, $2 worker id, $3 attempt, $4 now, $5 error text, $6 permanent, $7 run_after,
--- $8 failures that open the circuit, $9 cool-down ms
+-- $8 failures that open the circuit, $9 cool-down ms, $10 infrastructure failure
 WITH f AS (
   UPDATE etl_job_run
   SET status = CASE WHEN $6::boolean OR attempt >= max_attempts THEN 'dead' ELSE 'failed' END,
@@ -14,7 +16,8 @@ WITH f AS (
   RETURNING job, tenant_id, status, run_after
 ),
 prev AS (
-  SELECT c.state FROM etl_job_circuit c JOIN f ON f.job = c.job AND f.tenant_id = c.tenant_id
+  SELECT c.state, c.consecutive_failures, c.retry_at
+  FROM etl_job_circuit c JOIN f ON f.job = c.job AND f.tenant_id = c.tenant_id
 ),
 c AS (
   INSERT INTO etl_job_circuit AS c (job, tenant_id, state, consecutive_failures, opened_at, retry_at, last_error, updated_at)
@@ -24,6 +27,7 @@ c AS (
          CASE WHEN 1 >= $8::int THEN $4::timestamptz + $9::bigint * interval '1 millisecond' END,
          $5, $4
   FROM f
+  WHERE NOT $10::boolean
   ON CONFLICT (job, tenant_id) DO UPDATE
   SET consecutive_failures = c.consecutive_failures + 1,
       state = CASE WHEN c.state <> 'closed' OR c.consecutive_failures + 1 >= $8::int THEN 'open' ELSE 'closed' END,
@@ -34,6 +38,9 @@ c AS (
       last_error = EXCLUDED.last_error, updated_at = EXCLUDED.updated_at
   RETURNING c.state, c.consecutive_failures, c.retry_at
 )
-SELECT f.status, f.run_after, c.state AS circuit, c.consecutive_failures, c.retry_at AS circuit_retry_at,
+SELECT f.status, f.run_after,
+       coalesce(c.state, (SELECT state FROM prev), 'closed') AS circuit,
+       coalesce(c.consecutive_failures, (SELECT consecutive_failures FROM prev), 0) AS consecutive_failures,
+       coalesce(c.retry_at, (SELECT retry_at FROM prev)) AS circuit_retry_at,
        (SELECT state FROM prev) AS previous_circuit
-FROM f, c
+FROM f LEFT JOIN c ON true

@@ -8,6 +8,8 @@ export interface FailRequest {
   permanent: boolean;
   /** When the run may be claimed again if it is retried (now + retryDelay). */
   runAfter: number;
+  /** Our own database failed (not the job's source or data): the circuit does not count it. */
+  infrastructure?: boolean;
   circuit: CircuitPolicy;
   now: number;
 }
@@ -43,6 +45,7 @@ export async function markFailed(db: Queryable, run: ClaimedRun, req: FailReques
     iso(req.runAfter),
     req.circuit.failures,
     req.circuit.cooldown,
+    req.infrastructure ?? false,
   ]);
   const row = r.rows[0];
   if (!row) return null;

@@ -1,6 +1,6 @@
 import type { ParsedConfig } from '../config/schema.js';
 import type { Clock } from '../core/clock.js';
-import { errorMessage, PermanentError } from '../core/errors.js';
+import { errorMessage, ObserveBridgeError, PermanentError } from '../core/errors.js';
 import { RejectStats } from '../core/reject-stats.js';
 import { windowLabel } from '../core/windows.js';
 import type { Db } from '../db/types.js';
@@ -9,7 +9,7 @@ import type { Logger } from '../obs/logger.js';
 import { retryDelay } from '../queue/backoff.js';
 import { LeaseLostError, RunTimeoutError, ShutdownError } from '../queue/errors.js';
 import { markFailed } from '../queue/fail.js';
-import { withInfraRetry } from '../queue/infra-retry.js';
+import { isTransientDbError, withInfraRetry } from '../queue/infra-retry.js';
 import { markSuccess, type SucceedResult } from '../queue/succeed.js';
 import type { ClaimedRun } from '../queue/types.js';
 import type { WorkPair } from '../scheduler/pairs.js';
@@ -110,6 +110,14 @@ export async function executeRun(
   }
 }
 
+/**
+ * A dropped connection or restarting server of our own database. Our typed errors (sources, jobs)
+ * are never this, even when a socket error of theirs looks alike.
+ */
+function isDatabaseOutage(error: Error): boolean {
+  return !(error instanceof ObserveBridgeError) && isTransientDbError(error);
+}
+
 async function recordFailure(
   env: ExecuteEnv,
   run: ClaimedRun,
@@ -128,6 +136,7 @@ async function recordFailure(
         error: describe(error),
         permanent,
         runAfter,
+        infrastructure: isDatabaseOutage(error),
         circuit: pair.settings.circuit,
         now,
       }),

@@ -206,13 +206,24 @@ export class Runtime {
       if (tick) while ((await this.scheduler.tick()).enqueued > 0);
       const scope = this.runner.scopes(startedAt);
       let unfinished = 0;
+      let recheck = false;
       for (;;) {
+        const ended = this.#ended();
         await this.runner.drain();
         const now = this.clock.now();
         await withInfraRetry(() => reclaimExpired(this.db, now));
         const p = await withInfraRetry(() => pendingWork(this.db, scope, now));
         unfinished = p.unfinished;
-        if (p.unfinished === 0 || p.nextAt === null || this.runner.stopping) break;
+        if (p.unfinished === 0 || this.runner.stopping) break;
+        if (p.nextAt === null) {
+          // Nothing will become claimable by waiting. Usually the rest is blocked (open circuit, dead
+          // dependency), but a retry that fell due between the last claim and this check looks the
+          // same: give up only when a drain pass after the first such check ran nothing.
+          if (recheck && this.#ended() === ended) break;
+          recheck = true;
+          continue;
+        }
+        recheck = false;
         await this.#sleep(Math.min(Math.max(10, p.nextAt - now), this.settings.tick));
       }
       const o = this.runner.outcomes;
@@ -226,5 +237,10 @@ export class Runtime {
     } finally {
       this.runner.setUpperAt(undefined);
     }
+  }
+
+  /** Runs of this process that ended so far, whatever their outcome. */
+  #ended(): number {
+    return Object.values(this.runner.outcomes).reduce((a, b) => a + b, 0);
   }
 }

@@ -29,7 +29,7 @@ describe('reliability: database faults', () => {
     async () => {
       const setup: RelSetup = { tenants: ['a', 'b'], jobs: ['oo-metrics', 'oo-calls', 'oo-logs'] };
       const from = T0;
-      const to = T0 + 30 * MIN;
+      const to = T0 + 90 * MIN;
       const reference = referenceRows(setup, from, to, 'postgres');
       const t = await openTestDb('postgres');
       try {
@@ -62,7 +62,7 @@ describe('reliability: database faults', () => {
           terminated < 25 &&
           Date.now() - t0 < 60_000
         ) {
-          await sleep(100 + Math.floor(rnd() * 300));
+          await sleep(50 + Math.floor(rnd() * 150));
           const r = await t.db.query<{ pid: number; in_tx: boolean }>(
             `SELECT pid, (xact_start IS NOT NULL) AS in_tx FROM pg_stat_activity
              WHERE application_name = $1 AND pid <> pg_backend_pid()
@@ -81,7 +81,16 @@ describe('reliability: database faults', () => {
         const e = await p.exit;
         const recovery = Date.now() - faultsEnd;
         assert.equal(e.signal, null, `worker died: ${e.stderr.slice(0, 2000)}`);
-        assert.equal(e.code, 0, `${e.stdout} ${e.stderr.slice(0, 2000)}`);
+        if (e.code !== 0) {
+          const left = await t.db.query(
+            `SELECT job, tenant_id, window_from, status, attempt, run_after, lease_until, last_error
+             FROM etl_job_run WHERE status <> 'success'`,
+          );
+          const circuits = await t.db.query('SELECT * FROM etl_job_circuit');
+          assert.fail(`worker exit ${e.code}: ${e.stdout} ${e.stderr.slice(0, 2000)}
+unfinished: ${JSON.stringify(left.rows)}
+circuits: ${JSON.stringify(circuits.rows)}`);
+        }
         assert.ok(terminated >= 10, `only ${terminated} connections terminated`);
         const runs = await checkRuns(t.db, setup.jobs);
         assert.equal(runs.runs, windows);

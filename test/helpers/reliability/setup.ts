@@ -39,9 +39,9 @@ export function relConfig(s: RelSetup): ParsedConfig {
     jobs[name] = s.jobs.includes(name)
       ? {
           retry: { attempts: s.attempts ?? 50, base: '1s', factor: 1.5, max: '2s' },
-          // Injected database faults hit every tenant alike; they must not open a tenant's circuit
-          // (whose 5-minute cool-down would outlast the test) unless a scenario asks for it.
-          circuit: { failures: s.circuitFailures ?? 1000, cooldown: '2s' },
+          // The product's default threshold: injected database faults must not open a circuit at all
+          // (they do not count toward it), so the scenarios need no raised threshold.
+          circuit: { failures: s.circuitFailures ?? 5, cooldown: '2s' },
           ...(s.timeout ? { timeout: s.timeout } : {}),
         }
       : { enabled: false };

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../../../src/core/clock.js';
 import { PermanentError } from '../../../src/core/errors.js';
+import { SourceError } from '../../../src/jobs/read-records.js';
 import type { JobDefinition } from '../../../src/jobs/job.js';
 import type { Db } from '../../../src/db/types.js';
 import { claim } from '../../../src/queue/claim.js';
@@ -168,6 +169,45 @@ for (const driver of drivers()) {
         (await runRows(t.db, name)).every((r) => r.status === 'success'),
         'closed: the rest ran',
       );
+    });
+
+    it("failures of our own database are retried but do not count toward a tenant's circuit", async () => {
+      const db = uniq('dbdown');
+      const src = uniq('srcdown');
+      // What pg throws when the server goes away mid-window, and the same errno from a source.
+      const outage = () =>
+        Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+      const refused = () =>
+        new SourceError('logs source failed: connect ECONNREFUSED', {
+          cause: Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:5080'), { code: 'ECONNREFUSED' }),
+        });
+      let dbFailures = 0;
+      const jobs = [
+        testJob({ name: db, fail: () => (dbFailures++ < 4 ? outage() : undefined) }),
+        testJob({ name: src, fail: refused }),
+      ];
+      const policy = { concurrency: 1, retry: { attempts: 10, base: '1s' }, circuit: { failures: 2, cooldown: '5m' } };
+      const { runtime, clock } = await makeRuntime(t.db, jobs, {
+        lookback: '5m',
+        jobConfig: { [db]: policy, [src]: policy },
+      });
+      await runtime.scheduler.tick();
+      await runtime.runner.drain();
+      for (let i = 0; i < 4; i++) {
+        clock.advance(MIN);
+        await runtime.runner.drain();
+      }
+      const state = async (job: string) =>
+        (
+          await t.db.query<{ state: string; consecutive_failures: number }>(
+            'SELECT state, consecutive_failures FROM etl_job_circuit WHERE job = $1',
+            [job],
+          )
+        ).rows[0];
+      const [dbRun] = await runRows(t.db, db);
+      assert.deepEqual([dbRun!.status, dbRun!.attempt], ['success', 5], 'four outages retried, then success');
+      assert.equal(await state(db), undefined, 'no circuit row: database outages never counted');
+      assert.deepEqual(await state(src), { state: 'open', consecutive_failures: 2 }, 'a failing source opens it');
     });
 
     it('fails a window that exceeds its timeout', async () => {
