@@ -21,7 +21,7 @@ export type OoFault =
   | { kind: 'delay'; ms: number }
   /** 200 with a JSON body cut in half (Content-Length matches the cut body). */
   | { kind: 'truncate' }
-  /** 200 with the hits of the previous `_search` answer (a stale/repeated page). */
+  /** 200 with the previous `_search` answer for the same stream (a stale/repeated page). */
   | { kind: 'repeat-page' }
   /** Answer normally but flag the result as partial, as OO does when a range was clamped. */
   | { kind: 'partial' }
@@ -101,7 +101,8 @@ export async function startOoStandin(opts: OoStandinOptions = {}): Promise<OoSta
   const faults: OoFaults = { search: [], ...opts.faults };
   const requests: OoRequestLog[] = [];
   const streams = new Map<string, Stored>();
-  let lastSearchBody: Buffer | undefined;
+  /** The last answer per `<type>/<stream>`, for the repeat-page fault. */
+  const lastSearchBody = new Map<string, Buffer>();
   let traceSeq = 0;
   const hanging = new Set<ServerResponse>();
 
@@ -312,14 +313,26 @@ export async function startOoStandin(opts: OoStandinOptions = {}): Promise<OoSta
         entry.status = 0;
         hanging.add(res);
         return;
-      case 'repeat-page':
-        if (lastSearchBody !== undefined) return send(res, entry, 200, lastSearchBody, 'application/json');
+      case 'repeat-page': {
+        const last = lastSearchBody.get(`${type}/${streamOf(body, q)}`);
+        if (last !== undefined) return send(res, entry, 200, last, 'application/json');
         break;
+      }
       case 'delay':
         setTimeout(() => answer(res, entry, type, body, q, fault), fault.ms);
         return;
     }
     answer(res, entry, type, body, q, fault);
+  }
+
+  function streamOf(body: Record<string, unknown>, q: Record<string, unknown>): string | undefined {
+    let sql = q['sql'] as string;
+    if (body['encoding'] === 'base64') sql = Buffer.from(sql, 'base64url').toString('utf8');
+    try {
+      return parseSql(sql).stream;
+    } catch {
+      return undefined;
+    }
   }
 
   function answer(
@@ -425,7 +438,7 @@ export async function startOoStandin(opts: OoStandinOptions = {}): Promise<OoSta
       fields['order_by_metadata'] = orderBy.map((o) => [o.column, o.desc ? 'desc' : 'asc']);
     }
     const out = responseBody(fields, hitsJson);
-    lastSearchBody = out;
+    lastSearchBody.set(`${type}/${parsed.stream}`, out);
     entry.hits = hitsJson.length;
     if (fault?.kind === 'truncate') {
       const cut = out.subarray(0, Math.floor(out.length / 2));
