@@ -144,18 +144,21 @@ export class Runner {
     const rotated = [...pairs.slice(k), ...pairs.slice(0, k)];
     const slots = new Map<string, number>();
     for (const [job, n] of this.#o.jobConcurrency) slots.set(job, Math.max(0, n - this.#countJob(job)));
-    // One statement; a dropped connection is retried here so `run --once` and backfill (which
-    // drain without the serve loop's catch-and-poll) survive it. If the claim committed but its
-    // answer was lost, those rows return to the queue when their lease expires.
-    const runs = await withInfraRetry(() =>
-      claim(this.#o.db, {
-        workerId: this.#o.workerId,
-        now,
-        lease: this.#o.lease,
-        limit: free,
-        pairs: rotated,
-        slots,
-      }),
+    // One statement; a dropped connection or a server restart is retried here so `run --once` and
+    // backfill (which drain without the serve loop's catch-and-poll) survive it. If the claim
+    // committed but its answer was lost, those rows return to the queue when their lease expires.
+    // stop() ends the wait for a server that is down.
+    const runs = await withInfraRetry(
+      () =>
+        claim(this.#o.db, {
+          workerId: this.#o.workerId,
+          now,
+          lease: this.#o.lease,
+          limit: free,
+          pairs: rotated,
+          slots,
+        }),
+      { cancelled: () => this.#stopping },
     );
     for (const run of runs) this.#launch(run);
     return runs.length;

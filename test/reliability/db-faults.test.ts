@@ -4,8 +4,8 @@
  * transaction (a window's write half-done, a claim, a completion). The runs must fail cleanly, retry
  * and finish: summary tables equal the reference, each window `success` once.
  *
- * A server restart is not injected: the test server is shared by every test process of the suite
- * (and by other work on the machine), so restarting it is not a cheap, isolated fault here.
+ * Server restarts (immediate and fast) are the second half of this scenario, server-restart.test.ts:
+ * they run on a private throwaway cluster, since the shared test server must never be restarted.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
