@@ -8,6 +8,7 @@ import { RejectStats } from '../core/reject-stats.js';
 import { resourceUrn } from '../core/urn.js';
 import type { Window } from '../core/window.js';
 import type { PatternDictionary } from '../patterns/dictionary.js';
+import { PARAM, renderToken } from '../patterns/masking.js';
 import { AggregatorCounters, type Aggregator } from './aggregator.js';
 
 export interface LogPatternRow {
@@ -21,6 +22,13 @@ export interface LogPatternRow {
   sampleTraceIds: string[];
   /** The service.name of the resource, for the locator's query hint. */
   service: string | undefined;
+  /**
+   * The template of this row's own lines: a word is kept where every line of the row has it, else
+   * `<*>` ('' when the lines differ in length). Unlike the dictionary's pattern, which generalizes
+   * with everything mined before, it depends only on the window's data, so a re-run in another
+   * order (a replay) gives the same locator.
+   */
+  template: string;
 }
 
 export interface LogsAggregatorOptions {
@@ -43,6 +51,8 @@ interface Acc {
   row: LogPatternRow;
   /** Trace ids tagged with '0' (error line) or '1', so sorting puts error lines first. */
   samples: string[];
+  /** Token-wise merge of the row's lines (null: lines of different lengths). */
+  tokens: string[] | null;
 }
 
 export class LogsAggregator implements Aggregator<LogRecord, LogsOutput> {
@@ -99,12 +109,14 @@ export class LogsAggregator implements Aggregator<LogRecord, LogsOutput> {
           countError: 0,
           sampleTraceIds: [],
           service: typeof svc === 'string' ? svc : undefined,
+          template: '',
         },
         samples: [],
+        tokens: [...mined.tokens],
       };
       this.#acc.set(key, a);
       this.#patterns.add(mined.fingerprint);
-    }
+    } else if (a.tokens !== null) mergeTokens(a, mined.tokens);
     a.row.countTotal++;
     if (mined.isError) {
       a.row.countError++;
@@ -114,7 +126,11 @@ export class LogsAggregator implements Aggregator<LogRecord, LogsOutput> {
   }
 
   finish(): LogsOutput {
-    const rows = [...this.#acc.values()].map((a) => ({ ...a.row, sampleTraceIds: a.samples.map((t) => t.slice(1)) }));
+    const rows = [...this.#acc.values()].map((a) => ({
+      ...a.row,
+      sampleTraceIds: a.samples.map((t) => t.slice(1)),
+      template: a.tokens === null ? '' : a.tokens.map(renderToken).join(' '),
+    }));
     rows.sort((x, y) => x.bucket - y.bucket || cmp(x.resourceUrn, y.resourceUrn) || cmp(x.fingerprint, y.fingerprint));
     this.counters.out = rows.length;
     return {
@@ -128,6 +144,15 @@ export class LogsAggregator implements Aggregator<LogRecord, LogsOutput> {
       },
     };
   }
+}
+
+function mergeTokens(a: Acc, line: readonly string[]): void {
+  const t = a.tokens!;
+  if (t.length !== line.length) {
+    a.tokens = null;
+    return;
+  }
+  for (let i = 0; i < t.length; i++) if (t[i] !== line[i] && t[i] !== PARAM) t[i] = PARAM;
 }
 
 /**

@@ -58,9 +58,7 @@ export function ooLogsJob(cache = new ResourceIdCache(), dictionaries?: PatternD
           if (missing.length > 0) for (const [f, id] of await patternIds(tx, tenant.id, missing)) fps.set(f, id);
 
           const del = await replaceWindowRows(tx, 'log_pattern_5m', tenant.id, w, LOG_PATTERN_COLUMNS, []);
-          const locators = rows.map((r) =>
-            patternLocator(r, dict.get(r.fingerprint)?.pattern ?? '', loc.bucket, loc.objectKey),
-          );
+          const locators = rows.map((r) => patternLocator(r, r.template, loc.bucket, loc.objectKey));
           const refs = await replaceLocators(tx, tenant.id, 'logs', w, locators);
           const n = await tx.copyRows(
             'log_pattern_5m',

@@ -45,6 +45,8 @@ export interface MinedLine {
   pattern: string;
   severity: Severity;
   isError: boolean;
+  /** The line's masked tokens as the miner saw them (typed masks kept; render with renderToken). */
+  tokens: readonly string[];
 }
 
 export interface PatternChanges {
@@ -179,7 +181,13 @@ export class PatternDictionary {
       if (rec.attrs !== undefined && this.#mergeAttrs(row.attrsSchema, rec.attrs)) changed = true;
       if (changed && e.state === 'clean') e.state = 'updated';
     }
-    return { fingerprint: r.fingerprint, pattern: e.row.pattern, severity, isError: isErrorSeverity(severity) };
+    return {
+      fingerprint: r.fingerprint,
+      pattern: e.row.pattern,
+      severity,
+      isError: isErrorSeverity(severity),
+      tokens: r.tokens,
+    };
   }
 
   /** Patterns created or changed since the load or the last `markPersisted()`, by fingerprint. */

@@ -97,6 +97,8 @@ export interface AddResult {
   change: ClusterChange;
   /** `change !== 'none'`: the template is new or different. */
   changed: boolean;
+  /** The line's own masked tokens (typed masks such as `<NUM>` kept; see renderToken). */
+  tokens: readonly string[];
 }
 
 export interface ClusterInfo {
@@ -242,7 +244,14 @@ export class DrainMiner {
     }
     c.size++;
     this.#touch(c);
-    return { clusterId: c.id, fingerprint: c.fingerprint, template: c.template, change, changed: change !== 'none' };
+    return {
+      clusterId: c.id,
+      fingerprint: c.fingerprint,
+      template: c.template,
+      change,
+      changed: change !== 'none',
+      tokens,
+    };
   }
 
   /** The cluster a line fits exactly (no cluster is created or changed), or `null`. */
