@@ -30,6 +30,8 @@ export interface RelSetup {
   timeout?: string;
   attempts?: number;
   circuitFailures?: number;
+  /** How far back a tenant's schedule starts (the scheduler's first tick enqueues it). @defaultValue '5m' */
+  lookback?: string;
 }
 
 export function relConfig(s: RelSetup): ParsedConfig {
@@ -50,7 +52,7 @@ export function relConfig(s: RelSetup): ParsedConfig {
     tenants: s.tenants.map((code) => ({
       code,
       source: { kind: 'mock', seed: s.seed ?? 7, scale: s.scale ?? 0.02 },
-      initial_lookback: { default: '5m' },
+      initial_lookback: { default: s.lookback ?? '5m' },
     })),
     jobs,
     logging: { level: 'silent' },
