@@ -2,6 +2,10 @@
  * Log-pattern counts for one window: each record is mined into a pattern (fingerprint) by the tenant's
  * dictionary, then counted per (5-minute bucket, resource, fingerprint). Pure and in-memory: the
  * dictionary is the only state that outlives the window, and the caller persists its changes.
+ *
+ * Duplicates: a record whose source row id (`rowId`) was already seen in the window is not counted
+ * again (`duplicate_row`). Without row ids, two equal lines are two lines: a batch ingested without
+ * timestamps shares one `_timestamp`, so equal text and time do not make a duplicate.
  */
 import type { LogRecord } from '../core/records.js';
 import { RejectStats } from '../core/reject-stats.js';
@@ -66,6 +70,8 @@ export class LogsAggregator implements Aggregator<LogRecord, LogsOutput> {
   /** Resource URN per resource attrs object (sources share one object per resource). */
   readonly #urnCache = new WeakMap<object, string>();
   readonly #patterns = new Set<string>();
+  /** Row ids seen this window: a row read twice (a repeated page) is one line. */
+  readonly #rowIds = new Set<string>();
   #errors = 0;
 
   constructor(dict: PatternDictionary, opts: LogsAggregatorOptions) {
@@ -86,6 +92,13 @@ export class LogsAggregator implements Aggregator<LogRecord, LogsOutput> {
     if (typeof rec.body !== 'string') {
       this.counters.reject('missing_body');
       return;
+    }
+    if (rec.rowId !== undefined) {
+      if (this.#rowIds.has(rec.rowId)) {
+        this.counters.reject('duplicate_row');
+        return;
+      }
+      this.#rowIds.add(rec.rowId);
     }
     const attrs = rec.resource.attrs;
     let urn = this.#urnCache.get(attrs);

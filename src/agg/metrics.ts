@@ -13,6 +13,11 @@
  * Cardinality cap: at most `maxSeriesPerMetric` series per metric per window. A point that would open
  * one more goes to its resource's overflow series, labels `{"__overflow__": "true"}`. Overflow series
  * are capped too (same number per metric); beyond that points are dropped. Both are counted.
+ *
+ * Duplicates: a series has one value per timestamp, so a point equal to one already seen in the window
+ * (same timestamp, value, name, labels and resource attributes — a retried remote write, a page read
+ * twice) is the same sample and is counted once; the repeat is rejected `duplicate_sample`. Points
+ * that differ in any label are different samples even when they aggregate into one series.
  */
 import { floorTo } from '../core/windows.js';
 import type { Attrs, MetricPoint } from '../core/records.js';
@@ -112,6 +117,10 @@ export class MetricsAggregator implements Aggregator<MetricPoint, MetricsOutput>
   readonly #perMetric = new Map<string, PerMetric>();
   readonly #resourceAttrs = new Map<string, Attrs>();
   readonly #identityCache = new WeakMap<object, Identity | null>();
+  /** Every exact sample of the window (see Duplicates above). */
+  readonly #samples = new Set<string>();
+  /** Canonical key of a resource attrs object (sources share one object per resource). */
+  readonly #resourceKeys = new WeakMap<object, string>();
   #finished = false;
 
   constructor(opts: MetricsAggregatorOptions) {
@@ -142,6 +151,9 @@ export class MetricsAggregator implements Aggregator<MetricPoint, MetricsOutput>
     if (typeof p.value !== 'number' || !Number.isFinite(p.value)) return this.counters.reject('nan_value');
     if (typeof p.name !== 'string' || p.name === '') return this.counters.reject('missing_name');
     if (p.ts < this.#w.from || p.ts >= this.#w.to) return this.counters.reject('outside_window');
+    const sample = this.#sampleKey(p);
+    if (this.#samples.has(sample)) return this.counters.reject('duplicate_sample');
+    this.#samples.add(sample);
     const id = this.#identity(p);
     if (!id) return this.counters.reject('no_identity');
 
@@ -278,6 +290,16 @@ export class MetricsAggregator implements Aggregator<MetricPoint, MetricsOutput>
       return { urn: id.urn, attrs };
     }
     return this.#fallback === undefined ? undefined : { urn: this.#fallback, attrs: {} };
+  }
+
+  #sampleKey(p: MetricPoint): string {
+    const attrs = p.resource?.attrs ?? {};
+    let res = this.#resourceKeys.get(attrs);
+    if (res === undefined) {
+      res = canonicalLabelKey(Object.keys(attrs).sort(), attrs);
+      this.#resourceKeys.set(attrs, res);
+    }
+    return `${p.ts}\x00${p.value}\x00${p.name}\x00${res}\x00${canonicalLabelKey(Object.keys(p.labels).sort(), p.labels)}`;
   }
 
   #seriesKeys(labels: Attrs): string[] {

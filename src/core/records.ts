@@ -25,6 +25,8 @@ export interface LogRecord {
   severity?: string;
   traceId?: string;
   spanId?: string;
+  /** The source's id of the row (OpenObserve `_o2_id`), when it has one: rows with one id are one line. */
+  rowId?: string;
   attrs: Attrs;
   resource: Resource;
 }

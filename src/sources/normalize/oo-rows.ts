@@ -326,6 +326,10 @@ export function logFromOoRow(row: unknown, stats: RejectStats): LogRecord | unde
   if (nonEmptyString(traceId)) rec.traceId = traceId;
   const spanId = row['span_id'];
   if (nonEmptyString(spanId)) rec.spanId = spanId;
+  // OO's row id, present when the stream stores original data: the only way to tell a row read
+  // twice from two identical lines.
+  const rowId = row['_o2_id'];
+  if (nonEmptyString(rowId) || typeof rowId === 'number') rec.rowId = String(rowId);
   return rec;
 }
 

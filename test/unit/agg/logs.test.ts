@@ -68,4 +68,15 @@ describe('LogsAggregator', () => {
       }
     }
   });
+
+  it('a row read twice (same source row id) counts once; equal lines without ids count twice', () => {
+    const a = log(1, 'cache miss for key users', { rowId: '7001' });
+    const b = log(1, 'cache miss for key users', { rowId: '7002' });
+    const withIds = run(new PatternDictionary(), [a, b, a, { ...b }]);
+    assert.equal(withIds.rows[0]!.countTotal, 2);
+    assert.deepEqual(withIds.stats.rejected, { duplicate_row: 2 });
+    const plain = log(1, 'cache miss for key users');
+    const noIds = run(new PatternDictionary(), [plain, plain, plain]);
+    assert.equal(noIds.rows[0]!.countTotal, 3, 'one _timestamp and one text can be three real lines');
+  });
 });

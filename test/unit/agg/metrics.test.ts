@@ -173,3 +173,29 @@ test('label-set keys are unambiguous, even when values contain the separator cha
   const { rows } = run([point(T, 'm', 1, { a: 'x\x02b\x01y' }), point(T, 'm', 2, { a: 'x', b: 'y' })]);
   assert.equal(rows.length, 2);
 });
+
+test('a repeated sample counts once; points that differ in value, label or pod are different samples', () => {
+  const pod2: Resource = { attrs: { ...checkout.attrs, 'k8s.pod.name': 'checkout-2' } };
+  const base = [
+    point(T, 'queue.depth', 5, { queue: 'a' }),
+    point(T, 'queue.depth', 7, { queue: 'a' }, pod2), // another pod of the same service: same row
+    point(T + 1000, 'queue.depth', 5, { queue: 'a' }),
+    point(T, 'queue.depth', 5, { queue: 'b' }),
+  ];
+  const once = run(base);
+  // every point again (a page read twice), plus an equal point built from new objects
+  const twice = run([...base, ...base, point(T, 'queue.depth', 5, { queue: 'a' }, { attrs: { ...checkout.attrs } })]);
+  assert.deepEqual(
+    twice.rows.map((r) => [r.labels, r.count, r.sum]),
+    once.rows.map((r) => [r.labels, r.count, r.sum]),
+  );
+  assert.deepEqual(
+    once.rows.map((r) => [r.labels['queue'], r.count, r.sum]),
+    [
+      ['a', 3, 17],
+      ['b', 1, 5],
+    ],
+  );
+  assert.equal(twice.stats.rejected['duplicate_sample'], 5);
+  assert.equal(once.stats.rejected['duplicate_sample'], undefined);
+});

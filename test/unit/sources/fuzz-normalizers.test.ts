@@ -313,4 +313,14 @@ describe('fuzz: JSON lines', () => {
     }
     assert.equal(rejected, N);
   });
+
+  it("keeps OpenObserve's row id (_o2_id) of a log row, from digits or a number", () => {
+    const stats = new RejectStats();
+    const row = { _timestamp: 1_709_251_200_000_000, body: 'x', service_name: 'a' };
+    assert.equal(logFromOoRow({ ...row, _o2_id: '7234567890123456789' }, stats)?.rowId, '7234567890123456789');
+    assert.equal(logFromOoRow({ ...row, _o2_id: 42 }, stats)?.rowId, '42');
+    const plain = logFromOoRow(row, stats)!;
+    assert.equal(plain.rowId, undefined);
+    assert.equal(plain.attrs['_o2_id'], undefined);
+  });
 });
