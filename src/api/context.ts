@@ -34,8 +34,11 @@ export interface RouteSpec<P extends ZodAny = ZodAny, Q extends ZodAny = ZodAny>
   summary: string;
   description?: string;
   tags: string[];
-  /** Needs `Authorization: Bearer <token>` (mutating endpoints). */
-  auth?: boolean;
+  /**
+   * Open to anyone who can reach the port (probes, scraping). Every other route needs the bearer
+   * token when one is configured, or a loopback Host when none is: reads return tenant data too.
+   */
+  public?: boolean;
   params?: P;
   query?: Q;
   /** The JSON body, for the description only: handlers with several body modes validate themselves. */

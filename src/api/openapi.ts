@@ -52,7 +52,7 @@ export function openApiDocument(routes: readonly RouteSpec[], version: string): 
         content: Object.fromEntries((r.bodyTypes ?? ['application/json']).map((t) => [t, { schema }])),
       };
     }
-    if (r.auth) op.security = [{ bearer: [] }];
+    if (!r.public) op.security = [{ bearer: [] }];
     paths[path] = { ...(paths[path] ?? {}), [r.method.toLowerCase()]: op };
   }
   return {

@@ -3,9 +3,10 @@
  * read API and `/openapi.json`. One lifecycle like every long-lived part: `start(listen)` binds and
  * returns, `stop()` stops intake and waits for in-flight requests; stop is safe before start and twice.
  *
- * Security: mutating routes need `Authorization: Bearer $OBSERVEBRIDGE_API_TOKEN` (constant-time
- * check). Without a token the server refuses to bind anything but loopback, and mutating requests
- * must name a loopback Host (a page on another site cannot reach it through DNS rebinding). Bodies
+ * Security: every route but the probes and /metrics needs `Authorization: Bearer
+ * $OBSERVEBRIDGE_API_TOKEN` (constant-time check) — reads return tenant data (services, log samples).
+ * Without a token the server refuses to bind anything but loopback, and requests must name a
+ * loopback Host (a page on another site cannot reach it through DNS rebinding). Bodies
  * are size-limited and validated once here; error bodies never carry input values, SQL or stack traces.
  */
 import { randomUUID } from 'node:crypto';
@@ -31,7 +32,7 @@ export const DEFAULT_BODY_LIMIT = 64 * 1024;
 
 export interface ApiServerOptions extends ApiContext {
   /**
-   * Token of the mutating endpoints. Default: the environment variable OBSERVEBRIDGE_API_TOKEN;
+   * Token of every route but the probes and /metrics. Default: the environment variable OBSERVEBRIDGE_API_TOKEN;
    * `null` means none (loopback only).
    */
   token?: string | null;
@@ -157,11 +158,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     }
     const host = hostOfHeader(req.headers.host);
     if (!host || !isLoopbackHost(host)) {
-      throw new ApiError(
-        403,
-        'forbidden',
-        'no API token is configured: mutating requests are accepted on loopback only',
-      );
+      throw new ApiError(403, 'forbidden', 'no API token is configured: requests are accepted on loopback only');
     }
   };
 
@@ -170,7 +167,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
       method: spec.method,
       url: spec.url,
       handler: async (req, reply) => {
-        if (spec.auth) authorize(req);
+        if (!spec.public) authorize(req);
         const params = spec.params ? parseInput(spec.params, req.params, 'params') : {};
         const query = spec.query ? parseInput(spec.query, req.query ?? {}, 'query') : {};
         return spec.handler({ params, query, req, reply, ctx });
@@ -197,7 +194,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
           throw new ListenError(
             'http_unsafe_listen',
             `http.listen: refusing to listen on ${where.host}:${where.port} without an API token. ` +
-              `Set OBSERVEBRIDGE_API_TOKEN (mutating requests then need "Authorization: Bearer <token>"), ` +
+              `Set OBSERVEBRIDGE_API_TOKEN (requests then need "Authorization: Bearer <token>"), ` +
               `or listen on loopback (127.0.0.1:${where.port}).`,
           );
         }

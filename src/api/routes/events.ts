@@ -125,7 +125,6 @@ export const enqueueRoute = defineRoute({
     'request in data; binary: ce-* headers and the request as the body). Windows past the job’s upper ' +
     'bound are accepted and run once due.',
   tags: ['events'],
-  auth: true,
   body: enqueueBody,
   bodyTypes: ['application/json', CLOUDEVENTS_JSON],
   responses: {

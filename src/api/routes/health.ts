@@ -4,6 +4,7 @@ import { defineRoute } from '../context.js';
 export const healthzRoute = defineRoute({
   method: 'GET',
   url: '/healthz',
+  public: true,
   summary: 'The process is alive',
   tags: ['health'],
   responses: { 200: 'Alive' },
@@ -15,6 +16,7 @@ export const healthzRoute = defineRoute({
 export const readyzRoute = defineRoute({
   method: 'GET',
   url: '/readyz',
+  public: true,
   summary: 'The database is reachable and its schema is current',
   tags: ['health'],
   responses: { 200: 'Ready', 503: 'Not ready (database unreachable or migrations missing)' },

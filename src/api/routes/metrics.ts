@@ -3,6 +3,7 @@ import { defineRoute } from '../context.js';
 export const metricsRoute = defineRoute({
   method: 'GET',
   url: '/metrics',
+  public: true,
   summary: 'Prometheus metrics (text format 0.0.4): runs, lag, queue, circuits, records, rows, process',
   tags: ['health'],
   produces: 'text/plain; version=0.0.4',

@@ -400,7 +400,11 @@ for (const driver of drivers()) {
         metrics: createMetrics({ defaultMetrics: false }),
         token: TOKEN,
       });
-      const res = await s.app.inject({ method: 'GET', url: '/api/runs?tenant=acme' });
+      const res = await s.app.inject({
+        method: 'GET',
+        url: '/api/runs?tenant=acme',
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
       assert.equal(res.statusCode, 500);
       const body = res.json() as Record<string, string>;
       assert.deepEqual(Object.keys(body).sort(), ['error', 'message', 'request_id']);

@@ -136,8 +136,14 @@ export async function enqueue(
   return { status: res.statusCode, json: res.json() as Record<string, unknown> };
 }
 
-export async function getJson(h: ApiHarness, url: string): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await h.server.app.inject({ method: 'GET', url });
+/** GET through inject(), with the test token unless told otherwise (null: no Authorization header). */
+export async function getJson(
+  h: ApiHarness,
+  url: string,
+  token: string | null = TOKEN,
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const headers = token !== null ? { authorization: `Bearer ${token}` } : {};
+  const res = await h.server.app.inject({ method: 'GET', url, headers });
   return { status: res.statusCode, json: res.json() as Record<string, unknown> };
 }
 

@@ -494,9 +494,25 @@ for (const driver of drivers()) {
       }
     });
 
+    it('reads need the token like writes; probes and /metrics do not', async () => {
+      for (const url of [
+        '/api/runs?tenant=acme',
+        '/api/topology?tenant=acme',
+        `/api/services/${encodeURIComponent('urn:k8s:svc:shop/checkout')}/dependencies?tenant=acme`,
+        '/api/graph?tenant=acme',
+      ]) {
+        assert.equal((await getJson(h, url, null)).status, 401, url);
+        assert.equal((await getJson(h, url, 'wrong-token-0123456789')).status, 401, url);
+        assert.notEqual((await getJson(h, url)).status, 401, url);
+      }
+      assert.equal((await getJson(h, '/healthz', null)).status, 200);
+      const metrics = await h.server.app.inject({ method: 'GET', url: '/metrics' });
+      assert.equal(metrics.statusCode, 200);
+    });
+
     it('healthz and readyz', async () => {
-      assert.deepEqual((await getJson(h, '/healthz')).json, { status: 'ok' });
-      const ready = await getJson(h, '/readyz');
+      assert.deepEqual((await getJson(h, '/healthz', null)).json, { status: 'ok' });
+      const ready = await getJson(h, '/readyz', null);
       assert.equal(ready.status, 200);
       assert.equal(ready.json.status, 'ready');
       await h.db.query(
