@@ -211,8 +211,10 @@ export class Runtime {
         const ended = this.#ended();
         await this.runner.drain();
         const now = this.clock.now();
-        await withInfraRetry(() => reclaimExpired(this.db, now));
-        const p = await withInfraRetry(() => pendingWork(this.db, scope, now));
+        // A database outage is waited out (see infra-retry), unless the process is being stopped.
+        const retry = { cancelled: () => this.runner.stopping };
+        await withInfraRetry(() => reclaimExpired(this.db, now), retry);
+        const p = await withInfraRetry(() => pendingWork(this.db, scope, now), retry);
         unfinished = p.unfinished;
         if (p.unfinished === 0 || this.runner.stopping) break;
         if (p.nextAt === null) {
