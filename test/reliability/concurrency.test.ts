@@ -10,11 +10,10 @@ import { describe, it } from 'node:test';
 import type { OnceSummary } from '../../src/runner/runtime.js';
 import { drivers, openTestDb } from '../helpers/db.js';
 import { checkRuns, compareRows, summaryRows } from '../helpers/reliability/checksum.js';
-import { exitWithin, spawnWorker, waitFor, type Spawned } from '../helpers/reliability/procs.js';
+import { exitWithin, onceOnServer, spawnWorker, waitFor, type Spawned } from '../helpers/reliability/procs.js';
 import { referenceRows } from '../helpers/reliability/reference.js';
 import { report } from '../helpers/reliability/report.js';
 import { enqueueRange, MIN, T0, type RelSetup } from '../helpers/reliability/setup.js';
-import type { RelWorkerSpec } from '../helpers/reliability/worker.js';
 
 const LEASE = 2_000;
 
@@ -35,15 +34,7 @@ describe('reliability: concurrency', () => {
       const t = await openTestDb('postgres');
       try {
         const windows = await enqueueRange(t.db, setup, from, to);
-        const spec = (label: string): RelWorkerSpec => ({
-          db: process.env.DATABASE_URL!,
-          schema: t.schema!,
-          label,
-          mode: 'once',
-          setup,
-          lease: LEASE,
-          workers: 2,
-        });
+        const spec = onceOnServer(t.schema!, setup, LEASE);
         const started = Date.now();
         const procs = new Map<string, Spawned>([
           ['A', spawnWorker(spec('A'))],

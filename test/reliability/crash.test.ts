@@ -17,7 +17,7 @@ import { PgliteDb } from '../../src/db/pglite-driver.js';
 import type { Db } from '../../src/db/types.js';
 import { drivers, openTestDb } from '../helpers/db.js';
 import { checkRuns, compareRows, summaryRows } from '../helpers/reliability/checksum.js';
-import { exitWithin, prng, sleep, spawnWorker, waitFor } from '../helpers/reliability/procs.js';
+import { exitWithin, onceOnServer, prng, sleep, spawnWorker, waitFor } from '../helpers/reliability/procs.js';
 import { referenceRows } from '../helpers/reliability/reference.js';
 import { report } from '../helpers/reliability/report.js';
 import { enqueueRange, MIN, T0, type RelSetup } from '../helpers/reliability/setup.js';
@@ -49,15 +49,7 @@ describe('reliability: process crashes (SIGKILL)', () => {
       try {
         const windows = await enqueueRange(t.db, setup, from, to);
         const rnd = prng(20240301);
-        const spec = (label: string): RelWorkerSpec => ({
-          db: process.env.DATABASE_URL!,
-          schema: t.schema!,
-          label,
-          mode: 'once',
-          setup,
-          lease: LEASE,
-          workers: 2,
-        });
+        const spec = onceOnServer(t.schema!, setup, LEASE);
         const kills: { at: number; inFlight: string[] }[] = [];
         let finished = false;
         for (let k = 0; k < 40 && kills.length < 22 && !finished; k++) {

@@ -31,6 +31,29 @@ import {
 
 const TOKEN = 'replay-token-0123456789';
 
+/** POST /events/enqueue with force for tenant `a`, as an operator would; returns the counts. */
+async function replayWindows(
+  server: ReturnType<typeof createApiServer>,
+  job: string,
+  from: number,
+  to: number,
+): Promise<{ inserted: number; requeued: number }> {
+  const res = await server.app.inject({
+    method: 'POST',
+    url: '/events/enqueue',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    payload: JSON.stringify({
+      job,
+      tenant: 'a',
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+      force: true,
+    }),
+  });
+  assert.equal(res.statusCode, 202, res.body);
+  return (res.json() as { counts: { inserted: number; requeued: number } }).counts;
+}
+
 describe('reliability: replay through /events/enqueue', () => {
   it('pglite: forced replays while the runner runs end with the reference tables', { timeout: 120_000 }, async () => {
     const setup: RelSetup = { tenants: ['a'], jobs: ['oo-metrics', 'oo-calls', 'oo-logs'] };
@@ -60,21 +83,7 @@ describe('reliability: replay through /events/enqueue', () => {
         await sleep(300);
         for (const job of setup.jobs) {
           const a = from + ((i * 3) % 11) * MIN; // [a, a + 10m) stays inside [from, to)
-          const res = await server.app.inject({
-            method: 'POST',
-            url: '/events/enqueue',
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-            payload: JSON.stringify({
-              job,
-              tenant: 'a',
-              from: new Date(a).toISOString(),
-              to: new Date(a + 10 * MIN).toISOString(),
-              force: true,
-            }),
-          });
-          assert.equal(res.statusCode, 202, res.body);
-          const body = res.json() as { counts: { requeued: number } };
-          requeued += body.counts.requeued;
+          requeued += (await replayWindows(server, job, a, a + 10 * MIN)).requeued;
           replays++;
         }
       }
@@ -143,22 +152,9 @@ describe('reliability: replay through /events/enqueue', () => {
         let requeued = 0;
         const replay = async (from: number, to: number) => {
           for (const job of setup.jobs) {
-            const res = await server.app.inject({
-              method: 'POST',
-              url: '/events/enqueue',
-              headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-              payload: JSON.stringify({
-                job,
-                tenant: 'a',
-                from: new Date(from).toISOString(),
-                to: new Date(to).toISOString(),
-                force: true,
-              }),
-            });
-            assert.equal(res.statusCode, 202, res.body);
-            const body = res.json() as { counts: { inserted: number; requeued: number } };
-            created += body.counts.inserted;
-            requeued += body.counts.requeued;
+            const counts = await replayWindows(server, job, from, to);
+            created += counts.inserted;
+            requeued += counts.requeued;
             requests++;
           }
         };

@@ -4,6 +4,19 @@ import { join } from 'node:path';
 import { repoRoot } from '../paths.js';
 import type { RelWorkerSpec } from './worker.js';
 
+/** A `run --once` worker on the test server's schema (DATABASE_URL), two windows at a time. */
+export function onceOnServer(schema: string, setup: RelWorkerSpec['setup'], lease: number) {
+  return (label: string): RelWorkerSpec => ({
+    db: process.env.DATABASE_URL!,
+    schema,
+    label,
+    mode: 'once',
+    setup,
+    lease,
+    workers: 2,
+  });
+}
+
 export const REL_WORKER = join(repoRoot, 'dist', 'test', 'helpers', 'reliability', 'worker.js');
 
 export interface Exit {
