@@ -49,25 +49,27 @@ describe('reliability: concurrency', () => {
         };
         // Kill B once a third of the work is done, at a moment it holds windows.
         await waitFor('a third of the windows', async () => (await done()) >= windows / 3, 120_000, 50);
-        let held: string[] = [];
-        await waitFor(
-          'B to hold a window',
-          async () => {
-            const r = await t.db.query<{ k: string }>(
+        const heldByB = async () =>
+          (
+            await t.db.query<{ k: string }>(
               `SELECT job || '|' || tenant_id || '|' || window_from::text AS k FROM etl_job_run
                WHERE status = 'running' AND locked_by = 'B'`,
-            );
-            held = r.rows.map((x) => x.k);
-            return held.length > 0 || procs.get('B')!.child.exitCode !== null;
-          },
+            )
+          ).rows.map((x) => x.k);
+        await waitFor(
+          'B to hold a window',
+          async () => (await heldByB()).length > 0 || procs.get('B')!.child.exitCode !== null,
           60_000,
           5,
         );
-        assert.ok(held.length > 0, 'B finished before it could be killed');
+        assert.equal(procs.get('B')!.child.exitCode, null, 'B finished before it could be killed');
         const killedAt = Date.now();
         procs.get('B')!.child.kill('SIGKILL');
         const killed = await procs.get('B')!.exit;
         assert.equal(killed.signal, 'SIGKILL');
+        // What B held when it died (it may have finished the window seen above just before): read
+        // well inside the lease, before anyone can re-claim it.
+        const held = await heldByB();
         const successBeforeRestart = await done();
         procs.delete('B');
         procs.set('B2', spawnWorker(spec('B2')));
