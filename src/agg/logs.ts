@@ -66,7 +66,9 @@ export class LogsAggregator implements Aggregator<LogRecord, LogsOutput> {
   readonly #fallback: string;
   readonly #samples: number;
   readonly #dict: PatternDictionary;
-  readonly #acc = new Map<string, Acc>();
+  /** bucket → resource URN → fingerprint → row (nested: no key string built and hashed per line). */
+  readonly #index = new Map<number, Map<string, Map<string, Acc>>>();
+  readonly #acc: Acc[] = [];
   /** Resource URN per resource attrs object (sources share one object per resource). */
   readonly #urnCache = new WeakMap<object, string>();
   readonly #patterns = new Set<string>();
@@ -108,8 +110,11 @@ export class LogsAggregator implements Aggregator<LogRecord, LogsOutput> {
     }
     const mined = this.#dict.mine(rec);
     const bucket = Math.floor(rec.ts / this.#bucketMs) * this.#bucketMs;
-    const key = `${bucket}\u0000${urn}\u0000${mined.fingerprint}`;
-    let a = this.#acc.get(key);
+    let byUrn = this.#index.get(bucket);
+    if (byUrn === undefined) this.#index.set(bucket, (byUrn = new Map()));
+    let byFp = byUrn.get(urn);
+    if (byFp === undefined) byUrn.set(urn, (byFp = new Map()));
+    let a = byFp.get(mined.fingerprint);
     if (a === undefined) {
       const svc = attrs['service.name'];
       a = {
@@ -127,7 +132,8 @@ export class LogsAggregator implements Aggregator<LogRecord, LogsOutput> {
         samples: [],
         tokens: [...mined.tokens],
       };
-      this.#acc.set(key, a);
+      byFp.set(mined.fingerprint, a);
+      this.#acc.push(a);
       this.#patterns.add(mined.fingerprint);
     } else if (a.tokens !== null) mergeTokens(a, mined.tokens);
     a.row.countTotal++;
@@ -139,7 +145,7 @@ export class LogsAggregator implements Aggregator<LogRecord, LogsOutput> {
   }
 
   finish(): LogsOutput {
-    const rows = [...this.#acc.values()].map((a) => ({
+    const rows = this.#acc.map((a) => ({
       ...a.row,
       sampleTraceIds: a.samples.map((t) => t.slice(1)),
       template: a.tokens === null ? '' : a.tokens.map(renderToken).join(' '),
