@@ -55,37 +55,31 @@ describe('infrastructure retry: a server restart', () => {
     );
   });
 
+  /** A statement that always fails with this error, counting its calls. */
+  const alwaysFailing = (message: string, code: string) => {
+    const f = {
+      calls: 0,
+      run: async (): Promise<never> => {
+        f.calls++;
+        throw err(message, code);
+      },
+    };
+    return f;
+  };
+
   it('gives up on an outage longer than outageMs, with the last error', async () => {
     const time = fakeTime();
-    let calls = 0;
-    await assert.rejects(
-      withInfraRetry(
-        async () => {
-          calls++;
-          throw err('the database system is starting up', '57P03');
-        },
-        { sleep: time.sleep, now: time.now, outageMs: 10_000 },
-      ),
-      /starting up/,
-    );
+    const f = alwaysFailing('the database system is starting up', '57P03');
+    await assert.rejects(withInfraRetry(f.run, { sleep: time.sleep, now: time.now, outageMs: 10_000 }), /starting up/);
     assert.ok(time.now() >= 10_000 && time.now() < 12_000, `gave up at ${time.now()} ms`);
-    assert.ok(calls > 10);
+    assert.ok(f.calls > 10);
   });
 
   it('still bounds contention by attempts', async () => {
     const time = fakeTime();
-    let calls = 0;
-    await assert.rejects(
-      withInfraRetry(
-        async () => {
-          calls++;
-          throw err('deadlock detected', '40P01');
-        },
-        { sleep: time.sleep, now: time.now, attempts: 3 },
-      ),
-      /deadlock/,
-    );
-    assert.equal(calls, 3);
+    const f = alwaysFailing('deadlock detected', '40P01');
+    await assert.rejects(withInfraRetry(f.run, { sleep: time.sleep, now: time.now, attempts: 3 }), /deadlock/);
+    assert.equal(f.calls, 3);
   });
 
   it('stops waiting when the caller shuts down', async () => {
