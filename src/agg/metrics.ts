@@ -151,14 +151,16 @@ export class MetricsAggregator implements Aggregator<MetricPoint, MetricsOutput>
     if (typeof p.value !== 'number' || !Number.isFinite(p.value)) return this.counters.reject('nan_value');
     if (typeof p.name !== 'string' || p.name === '') return this.counters.reject('missing_name');
     if (p.ts < this.#w.from || p.ts >= this.#w.to) return this.counters.reject('outside_window');
-    const sample = this.#sampleKey(p);
+    // Label keys sorted once: the sample key takes them all, the series key the kept ones (in order).
+    const labelKeys = Object.keys(p.labels).sort();
+    const sample = this.#sampleKey(p, labelKeys);
     if (this.#samples.has(sample)) return this.counters.reject('duplicate_sample');
     this.#samples.add(sample);
     const id = this.#identity(p);
     if (!id) return this.counters.reject('no_identity');
 
     const bucket = floorTo(p.ts, this.#bucketMs);
-    const keys = this.#seriesKeys(p.labels);
+    const keys = this.#seriesKeys(labelKeys);
     const labelKey = canonicalLabelKey(keys, p.labels);
     const slot = this.#slot(bucket, id.urn, p.name);
     let s = slot.get(labelKey);
@@ -292,24 +294,25 @@ export class MetricsAggregator implements Aggregator<MetricPoint, MetricsOutput>
     return this.#fallback === undefined ? undefined : { urn: this.#fallback, attrs: {} };
   }
 
-  #sampleKey(p: MetricPoint): string {
+  #sampleKey(p: MetricPoint, sortedLabelKeys: readonly string[]): string {
     const attrs = p.resource?.attrs ?? {};
     let res = this.#resourceKeys.get(attrs);
     if (res === undefined) {
       res = canonicalLabelKey(Object.keys(attrs).sort(), attrs);
       this.#resourceKeys.set(attrs, res);
     }
-    return `${p.ts}\x00${p.value}\x00${p.name}\x00${res}\x00${canonicalLabelKey(Object.keys(p.labels).sort(), p.labels)}`;
+    return `${p.ts}\x00${p.value}\x00${p.name}\x00${res}\x00${canonicalLabelKey(sortedLabelKeys, p.labels)}`;
   }
 
-  #seriesKeys(labels: Attrs): string[] {
+  /** The series-identifying keys among a point's sorted label keys (stays sorted). */
+  #seriesKeys(sortedLabelKeys: readonly string[]): string[] {
     const out: string[] = [];
-    for (const k in labels) {
+    for (const k of sortedLabelKeys) {
       if (this.#include !== undefined && !this.#include.has(k)) continue;
       if (this.#exclude.has(k)) continue;
       out.push(k);
     }
-    return out.sort();
+    return out;
   }
 }
 
