@@ -8,6 +8,7 @@
 import { PgDb } from '../../src/db/pg-driver.js';
 import { Runtime } from '../../src/runner/runtime.js';
 import { testConfig, testJob } from './test-jobs.js';
+import { driveRuntime, workerMain } from './worker-process.js';
 
 export interface WorkerSpec {
   url: string;
@@ -39,31 +40,7 @@ async function main(spec: WorkerSpec): Promise<number> {
     scheduler: { lease: spec.lease, workers: spec.workers, tick: 500 },
     pollInterval: 100,
   });
-  try {
-    if (spec.mode === 'once') {
-      const summary = await runtime.runOnce({ tick: spec.tick });
-      process.stdout.write(JSON.stringify(summary) + '\n');
-      return summary.ok ? 0 : 1;
-    }
-    await runtime.start();
-    process.stdout.write(JSON.stringify({ started: spec.label }) + '\n');
-    await new Promise<void>((resolve) => {
-      process.once('SIGTERM', resolve);
-      process.once('SIGINT', resolve);
-    });
-    await runtime.stop(10_000);
-    process.stdout.write(JSON.stringify(runtime.runner.outcomes) + '\n');
-    return runtime.runner.fatal ? 1 : 0;
-  } finally {
-    await runtime.stop(0);
-    await db.close();
-  }
+  return driveRuntime(runtime, db, { mode: spec.mode, label: spec.label, tick: spec.tick });
 }
 
-main(JSON.parse(process.argv[2] ?? '{}') as WorkerSpec).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    process.stderr.write(`test-worker: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(2);
-  },
-);
+workerMain<WorkerSpec>('test-worker', main);

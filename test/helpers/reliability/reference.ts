@@ -3,10 +3,11 @@
  * database (cached per setup and range within a test process).
  */
 import type { Window } from '../../../src/core/window.js';
+import { syncTenants } from '../../../src/db/tenants.js';
 import { enqueueWindows } from '../../../src/queue/enqueue.js';
 import { openTestDb, type DriverName } from '../db.js';
 import { summaryRows, type TableRows } from './checksum.js';
-import { enqueueRange, runQueued, type RelSetup } from './setup.js';
+import { enqueueRange, relConfig, runQueued, type RelSetup } from './setup.js';
 
 const cache = new Map<string, Promise<TableRows>>();
 
@@ -45,13 +46,10 @@ export async function referenceRowsFor(
 ): Promise<TableRows> {
   const t = await openTestDb(driver);
   try {
-    // Syncs the tenants the way a runtime does, then queues exactly the given windows.
-    const first = Math.min(...Object.values(windows).flatMap((ws) => ws.map((w) => w.from)));
-    await enqueueRange(t.db, { ...s, jobs: [] }, first, first);
-    const tenants = await t.db.query<{ tenant_id: number }>('SELECT tenant_id FROM dim_tenant ORDER BY code');
-    for (const { tenant_id } of tenants.rows)
+    // The configured tenants as a runtime syncs them, then exactly the given windows.
+    for (const tenant of await syncTenants(t.db, relConfig(s).tenants))
       for (const [job, ws] of Object.entries(windows))
-        await enqueueWindows(t.db, { job, tenantId: tenant_id, windows: ws, maxAttempts: 50, now: Date.now() });
+        await enqueueWindows(t.db, { job, tenantId: tenant.id, windows: ws, maxAttempts: 50, now: Date.now() });
     const summary = await runQueued(t.db, s, { workers: 4 });
     if (!summary.ok) throw new Error(`reference run failed: ${JSON.stringify(summary)}`);
     return await summaryRows(t.db);

@@ -12,6 +12,7 @@ import type { Db } from '../../../src/db/types.js';
 import { builtInJobs } from '../../../src/jobs/index.js';
 import { Runtime } from '../../../src/runner/runtime.js';
 import { mockFactory, relConfig, type RelSetup } from './setup.js';
+import { driveRuntime, workerMain } from '../worker-process.js';
 
 export interface RelWorkerSpec {
   /** postgres:// URL or a PGlite directory. */
@@ -38,31 +39,7 @@ async function main(spec: RelWorkerSpec): Promise<number> {
     scheduler: { lease: spec.lease, workers: spec.workers, tick: 300 },
     pollInterval: 100,
   });
-  try {
-    if (spec.mode === 'once') {
-      const summary = await runtime.runOnce({ tick: false });
-      process.stdout.write(JSON.stringify(summary) + '\n');
-      return summary.ok ? 0 : 1;
-    }
-    await runtime.start();
-    process.stdout.write(JSON.stringify({ started: spec.label }) + '\n');
-    await new Promise<void>((resolve) => {
-      process.once('SIGTERM', resolve);
-      process.once('SIGINT', resolve);
-    });
-    await runtime.stop(10_000);
-    process.stdout.write(JSON.stringify(runtime.runner.outcomes) + '\n');
-    return runtime.runner.fatal ? 1 : 0;
-  } finally {
-    await runtime.stop(0);
-    await db.close();
-  }
+  return driveRuntime(runtime, db, { mode: spec.mode, label: spec.label, tick: false });
 }
 
-main(JSON.parse(process.argv[2] ?? '{}') as RelWorkerSpec).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    process.stderr.write(`rel-worker: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(2);
-  },
-);
+workerMain<RelWorkerSpec>('rel-worker', main);
