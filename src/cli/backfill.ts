@@ -10,7 +10,7 @@ import { JobRegistry } from '../jobs/registry.js';
 import { enqueueWindows } from '../queue/enqueue.js';
 import type { ClaimedRun } from '../queue/types.js';
 import { Runtime } from '../runner/runtime.js';
-import { openContext, printJson, type DbOptions } from './context.js';
+import { configOption, dbOption, type DbOptions, openContext, printJson } from './context.js';
 
 interface BackfillOptions extends DbOptions {
   job: string;
@@ -30,8 +30,8 @@ export function registerBackfill(program: Command): void {
     .requiredOption('--from <iso>', 'start (ISO 8601; floored to the job align)')
     .requiredOption('--to <iso>', 'end, exclusive (ISO 8601; windows up to it are covered)')
     .option('--force', 're-run windows that already succeeded (or died)')
-    .option('--db <target>', 'postgres:// URL or PGlite directory (overrides config and DATABASE_URL)')
-    .option('--config <file>', 'config file (default: configs/demo.yaml)')
+    .addOption(dbOption())
+    .addOption(configOption())
     .option('--json', 'print the result as JSON')
     .action(async (opts: BackfillOptions) => {
       const from = isoOption('--from', opts.from);

@@ -1,3 +1,4 @@
+import { Option } from 'commander';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { DEFAULT_PGLITE_DIR, openDb } from '../db/open.js';
 import { migrate, type MigrateResult } from '../db/migrate.js';
@@ -8,6 +9,16 @@ import { createLogger, type Logger } from '../obs/logger.js';
 export interface DbOptions {
   db?: string;
   config?: string;
+}
+
+/** `--db`, read by openContext (see resolveDbTarget). */
+export function dbOption(): Option {
+  return new Option('--db <target>', 'postgres:// URL or PGlite directory (overrides config and DATABASE_URL)');
+}
+
+/** `--config`, read by openContext. */
+export function configOption(): Option {
+  return new Option('--config <file>', 'config file (default: configs/demo.yaml)');
 }
 
 /** --db wins over the environment (DATABASE_URL, already folded into the config) and the config file. */
@@ -42,4 +53,19 @@ export async function openContext(
 
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+/** Rows of cells as left-aligned columns two spaces apart, trailing blanks trimmed, one line each. */
+export function alignColumns(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((c, i) => c.padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }

@@ -3,7 +3,7 @@ import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import { inspectDatabase, type Check } from '../db/doctor-checks.js';
 import { openDb } from '../db/open.js';
-import { printJson, resolveDbTarget, type DbOptions } from './context.js';
+import { configOption, dbOption, type DbOptions, printJson, resolveDbTarget } from './context.js';
 
 const MARK = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL' } as const;
 
@@ -11,8 +11,8 @@ export function registerDoctor(program: Command): void {
   program
     .command('doctor')
     .description('check the config, the database, its version and capabilities, and what is missing')
-    .option('--db <target>', 'postgres:// URL or PGlite directory (overrides config and DATABASE_URL)')
-    .option('--config <file>', 'config file (default: configs/demo.yaml)')
+    .addOption(dbOption())
+    .addOption(configOption())
     .option('--json', 'print the checks as JSON')
     .action(async (opts: DbOptions & { json?: boolean }) => {
       const checks: Check[] = [];

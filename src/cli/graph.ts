@@ -12,7 +12,7 @@ import {
   type GraphReadOptions,
   type ImpactNode,
 } from '../db/graph/queries.js';
-import { openContext, printJson, type DbOptions } from './context.js';
+import { configOption, dbOption, type DbOptions, openContext, printJson } from './context.js';
 
 interface CommonOptions extends DbOptions {
   tenant: string;
@@ -54,8 +54,8 @@ async function withGraph(
 function common(cmd: Command): Command {
   return cmd
     .requiredOption('--tenant <code>', 'tenant code')
-    .option('--db <target>', 'postgres:// URL or PGlite directory (overrides config and DATABASE_URL)')
-    .option('--config <file>', 'config file (default: configs/demo.yaml)')
+    .addOption(dbOption())
+    .addOption(configOption())
     .option('--json', 'print one JSON document')
     .addOption(
       new Option('--backend <backend>', 'read the AGE graph or the relational table')

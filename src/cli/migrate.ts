@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { syncTenants } from '../db/tenants.js';
-import { openContext, printJson, type DbOptions } from './context.js';
+import { configOption, dbOption, type DbOptions, openContext, printJson } from './context.js';
 
 export function registerMigrate(program: Command): void {
   program
     .command('migrate')
     .description('create or update the database schema (detects TimescaleDB, AGE, pgvector) and sync tenants')
-    .option('--db <target>', 'postgres:// URL or PGlite directory (overrides config and DATABASE_URL)')
-    .option('--config <file>', 'config file (default: configs/demo.yaml)')
+    .addOption(dbOption())
+    .addOption(configOption())
     .option('--json', 'print the result as JSON')
     .action(async (opts: DbOptions & { json?: boolean }) => {
       const ctx = await openContext(opts);

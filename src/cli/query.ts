@@ -6,7 +6,7 @@ import { eventEvidence, UUID_RE, type EventEvidence } from '../db/queries/eviden
 import { findTenant, type TenantRow } from '../db/queries/tenant.js';
 import { topologyAt, type TopoCursor, type TopoEdge } from '../db/queries/topology.js';
 import type { Db } from '../db/types.js';
-import { openContext, printJson, type DbOptions } from './context.js';
+import { alignColumns, configOption, dbOption, type DbOptions, openContext, printJson } from './context.js';
 
 /**
  * `observebridge query deps|evidence|topo`: the typical queries of the read API from the command
@@ -53,30 +53,16 @@ async function withTenant(opts: QueryOptions, fn: (db: Db, tenant: TenantRow) =>
 function common(cmd: Command): Command {
   return cmd
     .requiredOption('--tenant <code>', 'tenant code')
-    .option('--db <target>', 'postgres:// URL or PGlite directory (overrides config and DATABASE_URL)')
-    .option('--config <file>', 'config file (default: configs/demo.yaml)')
+    .addOption(dbOption())
+    .addOption(configOption())
     .option('--json', 'print one JSON document (the read API’s shape)');
 }
 
 const fmt = (n: number | null, digits = 1): string => (n === null ? '-' : Number(n.toFixed(digits)).toString());
 
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return (
-    rows
-      .map((r) =>
-        r
-          .map((c, i) => c.padEnd(widths[i]!))
-          .join('  ')
-          .trimEnd(),
-      )
-      .join('\n') + '\n'
-  );
-}
-
 function depsTable(deps: Dependency[]): string {
   if (deps.length === 0) return 'no calls from this service in the span\n';
-  return table([
+  return alignColumns([
     ['dependency', 'p95_ms', 'err_rate', 'calls', 'rps'],
     ...deps.map((d) => [d.dst, fmt(d.p95_ms), `${fmt(d.err_rate * 100, 2)}%`, String(d.calls), fmt(d.rps, 3)]),
   ]);
@@ -88,7 +74,7 @@ function evidenceText(r: EventEvidence): string {
   if (r.evidence.length === 0) return `${head}no evidence links\n`;
   return (
     head +
-    table([
+    alignColumns([
       ['dim', 'ref_pg', 'oo bucket', 'object_key', 'query_hint'],
       ...r.evidence.map((x) => [
         x.dim,
@@ -103,7 +89,7 @@ function evidenceText(r: EventEvidence): string {
 
 function topoTable(edges: TopoEdge[]): string {
   if (edges.length === 0) return 'no topology edge valid at this time\n';
-  return table([
+  return alignColumns([
     ['src', 'dst', 'relation', 'origin', 'since'],
     ...edges.map((e) => [e.src, e.dst, e.relation, e.origin, e.valid_from ?? '-']),
   ]);

@@ -8,7 +8,7 @@ import { JobRegistry } from '../jobs/registry.js';
 import { Runtime } from '../runner/runtime.js';
 import { runServices } from '../runner/services.js';
 import { parseShard } from '../scheduler/shard.js';
-import { openContext, printJson, type DbOptions } from './context.js';
+import { configOption, dbOption, type DbOptions, openContext, printJson } from './context.js';
 
 interface RunOptions extends DbOptions {
   once?: boolean;
@@ -22,8 +22,8 @@ export function registerRun(program: Command): void {
   program
     .command('run')
     .description('run the main job: scheduler, workers and HTTP server (default config: configs/demo.yaml)')
-    .option('--db <target>', 'postgres:// URL or PGlite directory (overrides config and DATABASE_URL)')
-    .option('--config <file>', 'config file (default: configs/demo.yaml)')
+    .addOption(dbOption())
+    .addOption(configOption())
     .option('--once', 'process every window due now, then exit: 0 when all succeeded, 1 otherwise')
     .option('--shard <k/n>', 'take only the tenants with hash(code) mod n = k')
     .option('--listen <host:port>', 'HTTP address (overrides http.listen)')

@@ -5,14 +5,14 @@ import { listTenants } from '../db/tenants.js';
 import { builtInJobs } from '../jobs/index.js';
 import { JobRegistry } from '../jobs/registry.js';
 import { queueStatus, type PairStatus } from '../queue/status.js';
-import { openContext, printJson, type DbOptions } from './context.js';
+import { alignColumns, configOption, dbOption, type DbOptions, openContext, printJson } from './context.js';
 
 export function registerStatus(program: Command): void {
   program
     .command('status')
     .description('per job and tenant: last successful window, lag, queued/running/failed/dead, circuit, last error')
-    .option('--db <target>', 'postgres:// URL or PGlite directory (overrides config and DATABASE_URL)')
-    .option('--config <file>', 'config file (default: configs/demo.yaml)')
+    .addOption(dbOption())
+    .addOption(configOption())
     .option(
       '--json',
       'print [{job, tenant, last_success_to, lag_seconds, queued, running, failed, dead, circuit, last_error}]',
@@ -56,16 +56,5 @@ const COLUMNS: [string, (r: PairStatus) => string][] = [
 
 export function formatTable(rows: PairStatus[]): string {
   if (rows.length === 0) return 'no enabled jobs (is the config right?)\n';
-  const cells = [COLUMNS.map(([h]) => h), ...rows.map((r) => COLUMNS.map(([, f]) => f(r)))];
-  const widths = COLUMNS.map((_, i) => Math.max(...cells.map((c) => c[i]!.length)));
-  return (
-    cells
-      .map((c) =>
-        c
-          .map((v, i) => v.padEnd(widths[i]!))
-          .join('  ')
-          .trimEnd(),
-      )
-      .join('\n') + '\n'
-  );
+  return alignColumns([COLUMNS.map(([h]) => h), ...rows.map((r) => COLUMNS.map(([, f]) => f(r)))]);
 }

@@ -4,7 +4,7 @@ import { findTenant } from '../db/queries/tenant.js';
 import { topologyAt } from '../db/writers/topo-edges.js';
 import { extractTopology } from '../topology/extract.js';
 import { formatTopologyTable, toTopologyJson } from '../topology/format.js';
-import { openContext, printJson, type DbOptions } from './context.js';
+import { configOption, dbOption, type DbOptions, openContext, printJson } from './context.js';
 
 interface ExtractOptions {
   terraform?: string;
@@ -51,8 +51,8 @@ export function registerTopo(program: Command): void {
     .description('the topology valid at an instant (edges whose validity range contains it)')
     .requiredOption('--tenant <code>', 'tenant code')
     .option('--time <iso>', 'instant (default: now)')
-    .option('--db <target>', 'postgres:// URL or PGlite directory (overrides config and DATABASE_URL)')
-    .option('--config <file>', 'config file (default: configs/demo.yaml)')
+    .addOption(dbOption())
+    .addOption(configOption())
     .option('--json', 'print the edges as JSON')
     .action(async (opts: DbOptions & { tenant: string; time?: string; json?: boolean }) => {
       const at = opts.time ? parseInstant(opts.time, '--time') : Date.now();
