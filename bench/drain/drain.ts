@@ -10,6 +10,7 @@
  * --single-threaded-gc the CPU time includes V8's GC helper threads.
  */
 import { DrainMiner, type DrainOptions } from '../../src/patterns/drain.js';
+import { seededRandom } from '../../src/sources/mock/prng.js';
 
 export interface DrainBenchResult {
   linesPerSec: number;
@@ -19,14 +20,7 @@ export interface DrainBenchResult {
 
 /** Deterministic PRNG (mulberry32), so every run mines the same lines. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRandom(seed);
 }
 
 type Gen = (r: () => number) => string;

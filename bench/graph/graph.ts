@@ -25,20 +25,14 @@ import type { Db } from '../../src/db/types.js';
 import { benchDbKinds, openBenchDb } from '../lib/db.js';
 import { appendRecords, runInfo, toRecords, type DbKind, type Measurement } from '../lib/record.js';
 import { formatTable } from '../lib/table.js';
+import { seededRandom } from '../../src/sources/mock/prng.js';
 
 const T = Date.parse('2024-03-01T10:00:00Z');
 const MIN = 60_000;
 const NODES = 2000;
 
 function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRandom(seed);
 }
 
 interface Seeded {

@@ -46,6 +46,12 @@ export function hex32(n: number): string {
   return HEX[(n >>> 24) & 255]! + HEX[(n >>> 16) & 255]! + HEX[(n >>> 8) & 255]! + HEX[n & 255]!;
 }
 
+/** A `Math.random`-shaped function: uniform in [0, 1), the same sequence for the same seed. */
+export function seededRandom(seed: number): () => number {
+  const r = new Rng(seed);
+  return () => r.float();
+}
+
 /** mulberry32: tiny, fast, good enough for synthetic telemetry (not for cryptography). */
 export class Rng {
   #s: number;

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from '../paths.js';
 import type { RelWorkerSpec } from './worker.js';
+import { seededRandom } from '../../../src/sources/mock/prng.js';
 
 /** A `run --once` worker on the test server's schema (DATABASE_URL), two windows at a time. */
 export function onceOnServer(schema: string, setup: RelWorkerSpec['setup'], lease: number) {
@@ -69,14 +70,7 @@ export async function waitFor(
 
 /** A seeded PRNG (mulberry32) so a failing scenario can be replayed with the same kill points. */
 export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRandom(seed);
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

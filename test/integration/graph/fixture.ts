@@ -4,6 +4,7 @@ import type { Window } from '../../../src/core/window.js';
 import { parseAgeRefreshOptions } from '../../../src/db/graph/options.js';
 import { refreshActiveGraph, type GraphRefreshResult } from '../../../src/db/graph/refresh.js';
 import type { Db, Queryable } from '../../../src/db/types.js';
+import { seededRandom } from '../../../src/sources/mock/prng.js';
 
 export const T = Date.parse('2024-03-01T10:00:00Z');
 export const MIN = 60_000;
@@ -120,14 +121,7 @@ export async function relationalEdges(db: Queryable, tenantId: number): Promise<
 
 /** A deterministic pseudo-random generator for bigger fixtures. */
 export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRandom(seed);
 }
 
 /**

@@ -5,16 +5,10 @@
  * traces near window edges.
  */
 import type { Attrs, Resource, Span, SpanKind } from '../../../src/core/records.js';
+import { seededRandom } from '../../../src/sources/mock/prng.js';
 
 export function rng(seed: number): () => number {
-  let a = seed >>> 0 || 1;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRandom(seed >>> 0 || 1);
 }
 
 export interface GenOptions {

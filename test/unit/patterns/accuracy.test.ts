@@ -9,16 +9,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { groupingAccuracy } from '../../../src/patterns/grouping-accuracy.js';
 import { minePatternsOffline } from '../../../src/patterns/offline.js';
+import { seededRandom } from '../../../src/sources/mock/prng.js';
 
 type R = () => number;
 function rng(seed: number): R {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRandom(seed);
 }
 const n = (r: R, max: number): number => Math.floor(r() * max);
 const pick = <T>(r: R, xs: readonly T[]): T => xs[n(r, xs.length)]!;
