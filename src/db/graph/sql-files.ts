@@ -1,17 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { sqlFolder } from '../sql-file.js';
 import { graphIdent, graphLiteral, type GraphName } from './graph-name.js';
 
-const cache = new Map<string, string>();
-
-/** An .sql file that lives beside this module (copied into dist/ by scripts/copy-assets.mjs). */
-export function sqlFile(name: string): string {
-  let text = cache.get(name);
-  if (text === undefined) {
-    text = readFileSync(new URL(`./sql/${name}`, import.meta.url), 'utf8');
-    cache.set(name, text);
-  }
-  return text;
-}
+/** An .sql file of the sql/ folder beside this module. */
+export const sqlFile = sqlFolder(new URL('./sql/', import.meta.url));
 
 /**
  * An .sql file with the graph spliced in: `{{graph}}` becomes the quoted schema identifier and

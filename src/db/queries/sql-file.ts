@@ -1,27 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { sqlFolder, toMs } from '../sql-file.js';
 
-const cache = new Map<string, string>();
+export { iso, toMs } from '../sql-file.js';
 
-/** A read-side statement kept in a sibling `.sql` file (copied to dist/ by scripts/copy-assets.mjs). */
+const read = sqlFolder(new URL('./', import.meta.url));
+
+/** A read-side statement kept in a sibling `.sql` file. */
 export function readSql(name: string): string {
-  let text = cache.get(name);
-  if (text === undefined) {
-    text = readFileSync(new URL(`./${name}.sql`, import.meta.url), 'utf8');
-    cache.set(name, text);
-  }
-  return text;
-}
-
-/** Timestamps cross the driver boundary as ISO strings cast to timestamptz (same on pg and PGlite). */
-export function iso(ms: number): string {
-  return new Date(ms).toISOString();
-}
-
-/** A timestamptz column as epoch ms (both drivers return Date objects). */
-export function toMs(v: Date | string | null | undefined): number | null {
-  if (v == null) return null;
-  const t = v instanceof Date ? v.getTime() : Date.parse(v);
-  return Number.isFinite(t) ? t : null;
+  return read(`${name}.sql`);
 }
 
 /** A timestamptz column as ISO text, null kept. Infinite bounds (±infinity) come back as null. */
