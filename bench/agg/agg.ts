@@ -10,15 +10,11 @@
  *
  * Record generation is not timed. Spans come from test/unit/agg/span-gen.ts (shared with the tests).
  */
-import { execSync } from 'node:child_process';
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CallsAggregator } from '../../src/agg/calls.js';
 import { MetricsAggregator } from '../../src/agg/metrics.js';
 import type { MetricPoint, Resource, Span } from '../../src/core/records.js';
 import { generateSpans, rng } from '../../test/unit/agg/span-gen.js';
+import { appendRecords, runInfo, toRecords } from '../lib/record.js';
 
 const T = Date.parse('2024-03-01T10:00:00Z');
 const FIVE = 300_000;
@@ -186,21 +182,9 @@ export async function runAggBench(): Promise<AggBenchCase[]> {
   return results;
 }
 
+/** Run directly (not through bench/run.ts): the results go where the runner would put them. */
 function record(results: AggBenchCase[]): void {
-  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-  let commit = 'unknown';
-  try {
-    commit = execSync('git rev-parse --short HEAD', { cwd: root, encoding: 'utf8' }).trim();
-  } catch {
-    // not a checkout
-  }
-  const machine = { cores: cpus().length, mem_gb: Math.round(totalmem() / 2 ** 30), node: process.version };
-  const date = new Date().toISOString();
-  const file = join(root, 'bench', 'results', 'agg.jsonl');
-  mkdirSync(dirname(file), { recursive: true });
-  for (const r of results) {
-    appendFileSync(file, JSON.stringify({ date, commit, bench: 'agg', ...r, db: null, machine }) + '\n');
-  }
+  appendRecords('agg', toRecords('agg', results, runInfo()));
 }
 
 if (process.argv[1]?.endsWith('agg.js')) {

@@ -11,7 +11,7 @@ import type { Window } from '../../src/core/window.js';
 import { childMain } from '../lib/child.js';
 import { openBenchDb } from '../lib/db.js';
 import { BENCH_JOBS } from '../lib/jobs.js';
-import { runWindow, seedTenants } from '../lib/job-harness.js';
+import { runWindow, seedTenants } from '../../test/helpers/job-harness.js';
 import type { DbKind } from '../lib/record.js';
 import { ArraySource, collect, MINUTE, mockSource, seconds, T0 } from '../lib/sources.js';
 import { aggregateBaseline, createBaselineSchema, loadRaw, OUTPUT_TABLES, RAW_TABLES, tableBytes } from './sql.js';

@@ -8,12 +8,7 @@
  *
  *   node dist/bench/queue/queue.js        (prints a table, appends bench/results/queue.jsonl)
  */
-import { execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ManualClock } from '../../src/core/clock.js';
 import { migrate } from '../../src/db/migrate.js';
 import { PgDb } from '../../src/db/pg-driver.js';
@@ -26,6 +21,7 @@ import { enqueueWindows } from '../../src/queue/enqueue.js';
 import { markSuccess } from '../../src/queue/succeed.js';
 import { Runtime } from '../../src/runner/runtime.js';
 import { testConfig } from '../../test/helpers/test-jobs.js';
+import { appendRecords, runInfo, toRecords } from '../lib/record.js';
 
 const MIN = 60_000;
 const T0 = Date.parse('2024-01-01T00:00:00Z');
@@ -177,19 +173,9 @@ export async function runQueueBench(): Promise<QueueBenchCase[]> {
   return out;
 }
 
+/** Run directly (not through bench/run.ts): the results go where the runner would put them. */
 function record(results: QueueBenchCase[]): void {
-  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-  let commit = 'unknown';
-  try {
-    commit = execSync('git rev-parse --short HEAD', { cwd: root, encoding: 'utf8' }).trim();
-  } catch {
-    // not a checkout
-  }
-  const machine = { cores: cpus().length, mem_gb: Math.round(totalmem() / 2 ** 30), node: process.version };
-  const date = new Date().toISOString();
-  const file = join(root, 'bench', 'results', 'queue.jsonl');
-  mkdirSync(dirname(file), { recursive: true });
-  for (const r of results) appendFileSync(file, JSON.stringify({ date, commit, bench: 'queue', ...r, machine }) + '\n');
+  appendRecords('queue', toRecords('queue', results, runInfo()));
 }
 
 if (process.argv[1]?.endsWith('queue.js')) {

@@ -7,7 +7,7 @@ import type { Dataset } from '../../src/core/records.js';
 import { childMain, markPhase } from '../lib/child.js';
 import { openBenchDb } from '../lib/db.js';
 import { BENCH_JOBS, jobWindow, type JobName } from '../lib/jobs.js';
-import { runWindow, seedTenants } from '../lib/job-harness.js';
+import { runWindow, seedTenants } from '../../test/helpers/job-harness.js';
 import { maxRssMb, MemoryPeaks } from '../lib/memory.js';
 import type { DbKind } from '../lib/record.js';
 import { MockSource } from '../../src/sources/mock/mock-source.js';
