@@ -123,17 +123,29 @@ export class PgDb implements Db {
  * a network drop while the job computes inside its transaction) emitted an unhandled 'error' and
  * killed the whole process. The listener swallows it: the next statement on the client fails with
  * the error instead, the transaction rolls back and the run is retried.
+ *
+ * The listener is attached in pool.connect's callback, not after `await pool.connect()`: the pool
+ * hands a client over from inside a socket handler (a new connection's ReadyForQuery), and a FATAL
+ * that arrived in the same chunk (a backend terminated right after it connected) is emitted before
+ * any promise continuation runs — seen once in the database-fault scenario as an unhandled 'error'.
  */
-async function checkout(pool: pg.Pool): Promise<pg.PoolClient> {
-  const client = await pool.connect();
-  const onError = () => undefined;
-  client.on('error', onError);
-  const release = client.release.bind(client);
-  client.release = (err?: Error | boolean) => {
-    client.off('error', onError);
-    release(err);
-  };
-  return client;
+export function checkout(pool: Pick<pg.Pool, 'connect'>): Promise<pg.PoolClient> {
+  return new Promise((resolve, reject) => {
+    pool.connect((err, client) => {
+      if (err || !client) {
+        reject(err ?? new Error('pool.connect gave no client'));
+        return;
+      }
+      const onError = () => undefined;
+      client.on('error', onError);
+      const release = client.release.bind(client);
+      client.release = (e?: Error | boolean) => {
+        client.off('error', onError);
+        release(e);
+      };
+      resolve(client);
+    });
+  });
 }
 
 /** Removes the password from a connection URL for display. */
