@@ -29,6 +29,7 @@ export const patternsConfigSchema = z
     maxChildren: z.number().int().min(2).optional(),
     maxClusters: z.number().int().min(0).optional(),
     siblingSearch: z.boolean().optional(),
+    lastTokenLiteral: z.boolean().optional(),
     maxLineLength: z.number().int().min(16).optional(),
     /** Keys dropped from `key=value` tokens and from the attrs schema. */
     ignoredFields: z.array(z.string().min(1)).optional(),
@@ -98,6 +99,7 @@ export function drainOptionsFrom(cfg: PatternsConfig = {}): DrainOptions {
     maxChildren: cfg.maxChildren,
     maxClusters: cfg.maxClusters,
     siblingSearch: cfg.siblingSearch,
+    lastTokenLiteral: cfg.lastTokenLiteral,
     maxLineLength: cfg.maxLineLength,
     masking,
   };

@@ -297,6 +297,7 @@ export class Masker {
       s = s.replace(TEXT_DATE_RE, dt!);
       out = this.#scan(this.#delims === null ? s : s.replace(this.#delims, ' '), false)!;
     }
+    if (this.#tok.duration !== null && out.length > 1) this.#quantities(out);
     if (this.#stripHeader && out.length > 2) {
       const h = headerLength(out, this.#flags);
       if (h > 0) {
@@ -383,6 +384,53 @@ export class Masker {
       out.push(tok);
     }
     return out;
+  }
+
+  /**
+   * Quantities written over several tokens, after a masked number (in place, flags kept in step):
+   *  - a time unit written apart is part of the value, as it is when written together (`12ms` is
+   *    one `<*>`): `took 12 ms` → `took <*>`, `lifetime <1 sec` → `lifetime <*>`, so a duration
+   *    printed as `00:01` or as `<1 sec` at the same place gives one pattern;
+   *  - a parenthesised quantity right after a quantity is the same value in other units and is
+   *    dropped: `403 bytes (0.39 KB) sent` → `<*> bytes sent`, so lines that print it only above
+   *    some size do not split the pattern by token count.
+   */
+  #quantities(out: string[]): void {
+    const flags = this.#flags;
+    let w = 1;
+    for (let r = 1; r < out.length; r++) {
+      const tok = out[r]!;
+      const prevMask = flags[w - 1] === 1 && endsWithMask(out[w - 1]!);
+      if (prevMask && flags[r] === 0) {
+        const u = unitCore(tok);
+        if (u !== null && TIME_UNITS.has(u.word)) {
+          out[w - 1] += u.tail;
+          continue;
+        }
+      }
+      if (tok.charCodeAt(0) === 40 && flags[r] === 1 && (prevMask || afterUnit(out, flags, w))) {
+        // `(<*> KB)` after a quantity, or `(<*>)` after `<*> bytes`: the same value in other units.
+        const inner = tok.slice(1);
+        const close = inner.indexOf(')');
+        if (close > 0 && !prevMask && this.isMask(inner.slice(0, close))) {
+          out[w - 1] += inner.slice(close + 1);
+          continue;
+        }
+        if (this.isMask(inner) && r + 1 < out.length && flags[r + 1] === 0) {
+          const next = out[r + 1]!;
+          const pc = next.indexOf(')');
+          if (pc > 0 && isUnitWord(next.slice(0, pc))) {
+            out[w - 1] += next.slice(pc + 1);
+            r++;
+            continue;
+          }
+        }
+      }
+      out[w] = tok;
+      flags[w] = flags[r]!;
+      w++;
+    }
+    out.length = w;
   }
 
   /**
@@ -560,7 +608,11 @@ export class Masker {
           c !== C_UNDERSCORE &&
           c !== C_SLASH &&
           c !== C_PLUS &&
-          c !== 44
+          c !== 44 &&
+          // `<1`, `>100`, `~5`: a bound or an estimate is still just a number.
+          c !== C_LT &&
+          c !== 62 &&
+          c !== 126
         ) {
           onlyMasks = false;
         }
@@ -607,6 +659,35 @@ export class Masker {
     }
     return onlyMasks ? token : out;
   }
+}
+
+/** Time units that, written apart after a number, belong to it (see `Masker.#quantities`). */
+const TIME_UNITS = new Set(
+  'ns us µs ms msec msecs sec secs second seconds min mins minute minutes h hr hrs hour hours day days'.split(' '),
+);
+/** Size and time units that may follow a number (the `duration` built-in's units, spelled apart). */
+const UNIT_WORDS = new Set([...DURATION_UNITS, ...TIME_UNITS, 'kB']);
+
+/** Whether the tokens before `w` are a masked number and a unit word (`<*> bytes`). */
+function afterUnit(out: readonly string[], flags: Uint8Array, w: number): boolean {
+  return w >= 2 && flags[w - 2] === 1 && flags[w - 1] === 0 && endsWithMask(out[w - 2]!) && UNIT_WORDS.has(out[w - 1]!);
+}
+
+function isUnitWord(s: string): boolean {
+  return UNIT_WORDS.has(s);
+}
+
+/** `sec,` → {word: 'sec', tail: ','}; null when the token is not a word with closing punctuation. */
+function unitCore(tok: string): { word: string; tail: string } | null {
+  let b = tok.length;
+  while (b > 0 && isCloseWrap(tok.charCodeAt(b - 1))) b--;
+  if (b === 0 || b > 7) return null;
+  return { word: b === tok.length ? tok : tok.slice(0, b), tail: tok.slice(b) };
+}
+
+/** Whether a token ends in a mask (`<*>`, `(<*>`, `<IP>`) with nothing after it. */
+function endsWithMask(tok: string): boolean {
+  return tok.charCodeAt(tok.length - 1) === 62 && tok.lastIndexOf('<') >= 0;
 }
 
 function stripOpen(key: string): string {

@@ -49,7 +49,7 @@ describe('LogsAggregator', () => {
     const reversed = run(new PatternDictionary(), [...lines].reverse());
     // A dictionary that has seen a wider variety of the pattern before: its template is more general.
     const seasoned = new PatternDictionary();
-    for (const b of ['payment 1 declined for order B-9 by issuer amex', 'payment 2 declined for order C-1 by bank mc'])
+    for (const b of ['payment 1 declined for order B-9 by bank visa', 'payment 2 declined for order C-1 by card visa'])
       seasoned.mine(log(0, b));
     const later = run(seasoned, lines);
     const three = (rows: LogPatternRow[]) => rows.find((r) => r.countTotal === 3)!;

@@ -172,3 +172,17 @@ test('bad options are rejected with the option path', () => {
   assert.throws(() => new DrainMiner({ simThreshold: 1.5 }), /patterns\.simThreshold/);
   assert.throws(() => new DrainMiner({ maxChildren: 1 }), /patterns\.maxChildren/);
 });
+
+test('a literal last token tells patterns apart; a masked one does not', () => {
+  const m = new DrainMiner();
+  const a = m.add('Session: 30546173_4261722401 initialized by client WindowsUpdateAgent.');
+  const b = m.add('Session: 11152_142416105 initialized by client SPP.');
+  assert.notEqual(a.clusterId, b.clusterId);
+  assert.equal(m.add('Session: 1_2 initialized by client SPP.').clusterId, b.clusterId);
+  const c = m.add('connection closed by 10.0.0.1');
+  assert.equal(m.add('connection closed by 10.0.0.2').clusterId, c.clusterId);
+  // Off: Drain's rule, the last word is one more token to vote.
+  const off = new DrainMiner({ lastTokenLiteral: false });
+  const x = off.add('Session: 30546173_4261722401 initialized by client WindowsUpdateAgent.');
+  assert.equal(off.add('Session: 11152_142416105 initialized by client SPP.').clusterId, x.clusterId);
+});

@@ -91,3 +91,20 @@ test('variable flags mark masked tokens', () => {
   assert.deepEqual(toks, ['user', '<*>', 'logged', 'blk_<*>']);
   assert.deepEqual([...m.variableFlags.subarray(0, 4)], [0, 1, 0, 1]);
 });
+
+test('a quantity written over several tokens masks like one written together', () => {
+  const m = new Masker();
+  // A time unit written apart belongs to the number, as in `12ms`; `<1` is a number with a bound.
+  assert.deepEqual(m.tokens('took 12 ms to start'), m.tokens('took 12ms to start'));
+  assert.deepEqual(m.tokens('lifetime <1 sec'), ['lifetime', '<*>']);
+  assert.deepEqual(m.tokens('lifetime 00:01'), ['lifetime', '<*>']);
+  assert.deepEqual(m.tokens('took 3 seconds, retrying'), ['took', '<*>,', 'retrying']);
+  // A parenthesised quantity after a quantity is the same value in other units: dropped.
+  assert.deepEqual(m.tokens('403 bytes (0.39 KB) sent'), ['<*>', 'bytes', 'sent']);
+  assert.deepEqual(m.tokens('403 bytes (0.39KB), done'), ['<*>', 'bytes,', 'done']);
+  assert.deepEqual(m.tokens('0 bytes sent'), ['<*>', 'bytes', 'sent']);
+  // Other parentheses stay: after a plain value, or holding words.
+  assert.deepEqual(m.tokens('from 10.0.0.1 (10.0.0.1) at noon'), ['from', '<*>', '(<*>)', 'at', 'noon']);
+  assert.deepEqual(m.tokens('GC pause 12.5ms (heap 300MB)'), ['GC', 'pause', '<*>', '(heap', '<*>)']);
+  assert.deepEqual(m.tokens('computed in 8ms (4 items)'), ['computed', 'in', '<*>', '(<*>', 'items)']);
+});
