@@ -1,5 +1,5 @@
-// Copies the .sql files that live beside the code into dist/, so compiled modules find them
-// at the same relative path as in src/.
+// Copies the .sql files that live beside the code, and the status page's static files
+// (src/web/static/), into dist/, so compiled modules find them at the same relative path as in src/.
 import { cpSync, readdirSync, statSync, mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 
@@ -7,7 +7,7 @@ function walk(dir, out = []) {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) walk(p, out);
-    else if (name.endsWith('.sql')) out.push(p);
+    else if (name.endsWith('.sql') || /^src[\\/]web[\\/]static[\\/]/.test(p)) out.push(p);
   }
   return out;
 }

@@ -1,6 +1,6 @@
 /**
  * The HTTP server: replay/backfill (`POST /events/enqueue`), `/metrics`, `/healthz`, `/readyz`, the
- * read API and `/openapi.json`. One lifecycle like every long-lived part: `start(listen)` binds and
+ * read API, `/openapi.json` and the status page at `/` (src/web/). One lifecycle like every long-lived part: `start(listen)` binds and
  * returns, `stop()` stops intake and waits for in-flight requests; stop is safe before start and twice.
  *
  * Security: every route but the probes and /metrics needs `Authorization: Bearer
@@ -25,6 +25,8 @@ import { graphImpactRoute, graphRoute } from './routes/graph.js';
 import { healthzRoute, readyzRoute } from './routes/health.js';
 import { metricsRoute } from './routes/metrics.js';
 import { dependenciesRoute, evidenceRoute, runsRoute, topologyRoute } from './routes/reads.js';
+import { statusRoute } from './routes/status.js';
+import { registerWebUi } from '../web/plugin.js';
 import { parseInput } from './validate.js';
 
 export const DEFAULT_LISTEN = '127.0.0.1:8080';
@@ -65,6 +67,7 @@ export const ROUTES: readonly RouteSpec[] = [
   topologyRoute,
   graphRoute,
   graphImpactRoute,
+  statusRoute,
 ] as RouteSpec[];
 
 function version(): string {
@@ -122,7 +125,8 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   app.addHook('onSend', async (req, reply, payload) => {
     reply.header('x-request-id', req.id);
     reply.header('x-content-type-options', 'nosniff');
-    reply.header('cache-control', 'no-store');
+    // Static assets of the status page set their own (revalidated by ETag); everything else is never stored.
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     return payload;
   });
   app.addHook('onResponse', async (req, reply) => {
@@ -176,6 +180,9 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   }
   const doc = openApiDocument(ROUTES, version());
   app.get('/openapi.json', async () => doc);
+  // The status page's shell holds no tenant data, and a browser cannot send a bearer token when it
+  // navigates: with a token it is open (its API calls carry the token); without one, loopback only.
+  registerWebUi(app, { guard: (req) => (checkToken ? undefined : authorize(req)) });
 
   let address: ListenAddress | undefined;
   let starting: Promise<ListenAddress> | undefined;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { isDuration, parseDuration } from '../core/duration.js';
 import { ConfigError, ObserveBridgeError } from '../core/errors.js';
-import { topDependencies, type Dependency } from '../db/queries/dependencies.js';
+import { dependencyReport, type DependencyReport } from '../db/queries/dependencies.js';
 import { eventEvidence, UUID_RE, type EventEvidence } from '../db/queries/evidence.js';
 import { findTenant, type TenantRow } from '../db/queries/tenant.js';
 import { topologyAt, type TopoCursor, type TopoEdge } from '../db/queries/topology.js';
@@ -60,12 +60,39 @@ function common(cmd: Command): Command {
 
 const fmt = (n: number | null, digits = 1): string => (n === null ? '-' : Number(n.toFixed(digits)).toString());
 
-function depsTable(deps: Dependency[]): string {
-  if (deps.length === 0) return 'no calls from this service in the span\n';
-  return alignColumns([
-    ['dependency', 'p95_ms', 'err_rate', 'calls', 'rps'],
-    ...deps.map((d) => [d.dst, fmt(d.p95_ms), `${fmt(d.err_rate * 100, 2)}%`, String(d.calls), fmt(d.rps, 3)]),
-  ]);
+/** The span line says which data the figures are of, and where the newest data is when that is not now. */
+function spanLine(r: DependencyReport): string {
+  const span = `${r.from} .. ${r.to}`;
+  if (r.span_basis === 'newest_data')
+    return `span ${span}: the ${spanLength(r)} ending at the newest call data (nothing in the ${spanLength(r)} before now)\n`;
+  const newest = r.newest_data === null ? 'this tenant has no call data yet' : `newest call data ends ${r.newest_data}`;
+  return `span ${span} (${newest})\n`;
+}
+
+function spanLength(r: DependencyReport): string {
+  const m = Math.round((Date.parse(r.to) - Date.parse(r.from)) / 60_000);
+  return m % 60 === 0 ? `${m / 60}h` : `${m}m`;
+}
+
+function depsTable(r: DependencyReport): string {
+  const head = spanLine(r);
+  if (r.dependencies.length === 0) {
+    const hint = r.newest_data === null ? '' : `; try --at ${r.newest_data} or a longer --since`;
+    return `${head}no calls from this service in the span${hint}\n`;
+  }
+  return (
+    head +
+    alignColumns([
+      ['dependency', 'p95_ms', 'err_rate', 'calls', 'rps'],
+      ...r.dependencies.map((d) => [
+        d.dst,
+        fmt(d.p95_ms),
+        `${fmt(d.err_rate * 100, 2)}%`,
+        String(d.calls),
+        fmt(d.rps, 3),
+      ]),
+    ])
+  );
 }
 
 function evidenceText(r: EventEvidence): string {
@@ -104,25 +131,21 @@ export function registerQuery(program: Command): void {
       .description('slowest / most failing downstream dependencies of a service (typical query 1)')
       .option('--since <duration>', 'span before now', '30m')
       .option('--limit <n>', 'how many', '5')
-      .option('--at <iso>', 'the span ends here instead of now'),
+      .option(
+        '--at <iso>',
+        'the span ends here (default: now, or the end of the newest data when now’s span is empty)',
+      ),
   ).action(async (urn: string, opts: QueryOptions & { since: string; limit: string; at?: string }) => {
     if (!isDuration(opts.since) || parseDuration(opts.since) <= 0 || parseDuration(opts.since) > 86_400_000) {
       throw new ConfigError(`query: --since must be a duration from 1s to 24h, such as 30m (got '${opts.since}')`);
     }
     const since = parseDuration(opts.since);
     const limit = intOption('--limit', opts.limit, 5, 1, 100);
-    const now = instantOption('--at', opts.at, Date.now());
+    const at = opts.at === undefined ? null : instantOption('--at', opts.at, 0);
     await withTenant(opts, async (db, t) => {
-      const deps = await topDependencies(db, { tenantId: t.id, urn, now, since, limit });
-      if (opts.json) {
-        printJson({
-          tenant: t.code,
-          service: urn,
-          from: new Date(now - since).toISOString(),
-          to: new Date(now).toISOString(),
-          dependencies: deps,
-        });
-      } else process.stdout.write(depsTable(deps));
+      const r = await dependencyReport(db, { tenant: t, urn, since, limit, now: Date.now(), at });
+      if (opts.json) printJson(r);
+      else process.stdout.write(depsTable(r));
     });
   });
 

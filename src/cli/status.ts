@@ -4,7 +4,7 @@ import { systemClock } from '../core/clock.js';
 import { listTenants } from '../db/tenants.js';
 import { builtInJobs } from '../jobs/index.js';
 import { JobRegistry } from '../jobs/registry.js';
-import { queueStatus, type PairStatus } from '../queue/status.js';
+import { queueStatus, statusPairs, type PairStatus } from '../queue/status.js';
 import { alignColumns, configOption, dbOption, type DbOptions, openContext, printJson } from './context.js';
 
 export function registerStatus(program: Command): void {
@@ -24,14 +24,11 @@ export function registerStatus(program: Command): void {
       try {
         const registry = JobRegistry.create(builtInJobs(), ctx.loaded.config);
         const known = new Map((await listTenants(ctx.db)).map((t) => [t.code, t.id]));
-        const pairs: { job: string; tenantId: number }[] = [];
-        for (const job of registry.jobs) {
-          for (const t of ctx.loaded.config.tenants) {
-            const id = known.get(t.code);
-            if (id !== undefined && registry.settings(job.name, t.code).enabled)
-              pairs.push({ job: job.name, tenantId: id });
-          }
-        }
+        const pairs = statusPairs(
+          registry,
+          ctx.loaded.config.tenants.map((t) => t.code),
+          known,
+        );
         const rows = await queueStatus(ctx.db, pairs, systemClock.now());
         if (opts.json) printJson(rows);
         else process.stdout.write(formatTable(rows));

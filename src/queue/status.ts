@@ -18,6 +18,31 @@ export interface PairStatus {
   last_error: string | null;
 }
 
+/** What statusPairs needs of the job registry (src/jobs/registry.ts). */
+export interface PairSource {
+  readonly jobs: readonly { name: string }[];
+  settings(job: string, tenant: string): { enabled: boolean };
+}
+
+/**
+ * The (job, tenant) pairs `status` reports, in job then config order: every job enabled for a
+ * configured tenant that the database knows (`known`: code → tenant_id).
+ */
+export function statusPairs(
+  registry: PairSource,
+  tenantCodes: readonly string[],
+  known: ReadonlyMap<string, number>,
+): { job: string; tenantId: number }[] {
+  const pairs: { job: string; tenantId: number }[] = [];
+  for (const job of registry.jobs) {
+    for (const code of tenantCodes) {
+      const id = known.get(code);
+      if (id !== undefined && registry.settings(job.name, code).enabled) pairs.push({ job: job.name, tenantId: id });
+    }
+  }
+  return pairs;
+}
+
 export async function queueStatus(
   db: Queryable,
   pairs: readonly { job: string; tenantId: number }[],

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { graphAt } from '../../db/graph/graph-at.js';
 import { graphImpact, graphShow, GraphQueryError, MAX_IMPACT_HOPS } from '../../db/graph/queries.js';
 import { defineRoute } from '../context.js';
 import { ApiError, notFound } from '../errors.js';
 import { requireTenant } from '../tenant.js';
-import { intParam } from '../validate.js';
+import { intParam, isoInstant } from '../validate.js';
 
 /** The graph module's typed errors as HTTP answers (its messages name only what the request named). */
 function mapGraphError(e: unknown): never {
@@ -18,12 +19,20 @@ function mapGraphError(e: unknown): never {
 export const graphRoute = defineRoute({
   method: 'GET',
   url: '/api/graph',
-  summary: 'The active call graph of a tenant (edges seen in the last 10 minutes)',
+  summary: 'The active call graph of a tenant (edges seen in the last 10 minutes), now or at a past instant',
+  description:
+    'Without `at`: the graph of the last refresh. With `at`: the graph as it was then, recomputed from ' +
+    'service_call_5m over the 10 minutes before `at` floored to 5 minutes (`as_of`); `topology` is ignored.',
   tags: ['graph'],
-  query: z.strictObject({ tenant: z.string().min(1).max(64), topology: z.enum(['true', 'false']).optional() }),
-  responses: { 200: '{tenant, nodes, edges}', 404: 'Unknown tenant' },
+  query: z.strictObject({
+    tenant: z.string().min(1).max(64),
+    topology: z.enum(['true', 'false']).optional(),
+    at: isoInstant.optional(),
+  }),
+  responses: { 200: '{tenant, nodes, edges} (with `at`: also at, as_of)', 400: 'Invalid query', 404: 'Unknown tenant' },
   async handler({ query, ctx }) {
     await requireTenant(ctx.db, query.tenant);
+    if (query.at !== undefined) return graphAt(ctx.db, { tenant: query.tenant, at: query.at }).catch(mapGraphError);
     return graphShow(ctx.db, { tenant: query.tenant, withTopology: query.topology === 'true' }).catch(mapGraphError);
   },
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { topDependencies } from '../../db/queries/dependencies.js';
+import { dependencyReport } from '../../db/queries/dependencies.js';
 import { eventEvidence, UUID_RE } from '../../db/queries/evidence.js';
 import { listRuns, RUN_STATUSES, type RunCursor } from '../../db/queries/runs.js';
 import { topologyAt, type TopoCursor } from '../../db/queries/topology.js';
@@ -56,8 +56,11 @@ export const dependenciesRoute = defineRoute({
   url: '/api/services/:urn/dependencies',
   summary: 'Slowest / most failing downstream dependencies of a service (typical query 1)',
   description:
-    'Per destination over the buckets that start in [now − since, now): calls, errors, err_rate = errors / ' +
+    'Per destination over the buckets that start in [to − since, to): calls, errors, err_rate = errors / ' +
     'calls, and p95_ms of all calls from the merged latency sketches. Ordered by p95, then err_rate. ' +
+    'The span ends at `at` when given, else now — unless no call of the tenant starts in that span (the ' +
+    'last window ran long ago), then at the end of the newest bucket; `span_basis` says which and ' +
+    '`newest_data` where the data ends. ' +
     'The URN is one path segment: percent-encode its slashes (urn:k8s:svc:shop%2Fcart).',
   tags: ['read'],
   params: z.strictObject({ urn: z.string().min(1).max(1024) }),
@@ -67,26 +70,24 @@ export const dependenciesRoute = defineRoute({
     since: durationParam(DAY, '24h')
       .optional()
       .transform((v) => v ?? 30 * 60_000),
+    at: isoInstant.optional(),
     limit: intParam(1, 100, 5),
   }),
-  responses: { 200: '{service, since_ms, dependencies}', 400: 'Invalid query', 404: 'Unknown tenant' },
+  responses: {
+    200: '{service, from, to, span_basis, newest_data, dependencies}',
+    400: 'Invalid query',
+    404: 'Unknown tenant',
+  },
   async handler({ params, query, ctx }) {
     const t = await requireTenant(ctx.db, query.tenant);
-    const now = ctx.clock.now();
-    const deps = await topDependencies(ctx.db, {
-      tenantId: t.id,
+    return dependencyReport(ctx.db, {
+      tenant: t,
       urn: params.urn,
-      now,
       since: query.since,
       limit: query.limit,
+      now: ctx.clock.now(),
+      at: query.at ?? null,
     });
-    return {
-      tenant: t.code,
-      service: params.urn,
-      from: new Date(now - query.since).toISOString(),
-      to: new Date(now).toISOString(),
-      dependencies: deps,
-    };
   },
 });
 

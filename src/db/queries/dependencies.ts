@@ -1,5 +1,6 @@
 import { QuantileSketch } from '../../agg/sketch.js';
 import type { Queryable } from '../types.js';
+import { resolveSpan, type SpanBasis } from './data-span.js';
 import { iso, num, readSql } from './sql-file.js';
 
 export interface DependencyQuery {
@@ -93,4 +94,57 @@ export async function topDependencies(db: Queryable, q: DependencyQuery): Promis
     .map((row) => dependencyFromRow(row, q.since))
     .sort(compareDependencies)
     .slice(0, q.limit);
+}
+
+/** What the API and `query deps --json` print: the span read, how it was chosen, and the ranking. */
+export interface DependencyReport {
+  tenant: string;
+  service: string;
+  from: string;
+  to: string;
+  /** `now`, `at` (asked for), or `newest_data`: now's span held no call of the tenant. */
+  span_basis: SpanBasis;
+  /** End of the tenant's newest call bucket, null when it has none. */
+  newest_data: string | null;
+  dependencies: Dependency[];
+}
+
+/**
+ * Typical query 1 over a default span: `since` before `at`, or before now — unless now's span holds
+ * no call of the tenant, then before the end of its newest bucket (src/db/queries/data-span.ts).
+ */
+export async function dependencyReport(
+  db: Queryable,
+  q: {
+    tenant: { id: number; code: string };
+    urn: string;
+    since: number;
+    limit: number;
+    now: number;
+    at?: number | null;
+  },
+): Promise<DependencyReport> {
+  const span = await resolveSpan(db, {
+    tenantId: q.tenant.id,
+    dataset: 'calls',
+    since: q.since,
+    now: q.now,
+    at: q.at ?? null,
+  });
+  const deps = await topDependencies(db, {
+    tenantId: q.tenant.id,
+    urn: q.urn,
+    now: span.to,
+    since: q.since,
+    limit: q.limit,
+  });
+  return {
+    tenant: q.tenant.code,
+    service: q.urn,
+    from: iso(span.from),
+    to: iso(span.to),
+    span_basis: span.basis,
+    newest_data: span.newestEnd === null ? null : iso(span.newestEnd),
+    dependencies: deps,
+  };
 }

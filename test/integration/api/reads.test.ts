@@ -416,6 +416,7 @@ for (const driver of drivers()) {
         '/api/graph/impact',
         '/api/runs',
         '/api/services/{urn}/dependencies',
+        '/api/status',
         '/api/topology',
         '/events/enqueue',
         '/healthz',
@@ -429,6 +430,7 @@ for (const driver of drivers()) {
           ['urn', 'path', true],
           ['tenant', 'query', true],
           ['since', 'query', false],
+          ['at', 'query', false],
           ['limit', 'query', false],
         ],
       );
@@ -457,10 +459,12 @@ for (const driver of drivers()) {
         '--json',
       ]);
       assert.equal(deps.code, 0);
-      assert.deepEqual(
-        JSON.parse(deps.out),
-        (await getJson(h, `/api/services/${svc}/dependencies?tenant=acme&limit=50`)).json,
-      );
+      // The same report, but the CLI's span end was asked for (--at) and the API's is its now.
+      const cliDeps = JSON.parse(deps.out) as Record<string, unknown>;
+      const apiDeps = (await getJson(h, `/api/services/${svc}/dependencies?tenant=acme&limit=50`)).json;
+      assert.equal(cliDeps.span_basis, 'at');
+      assert.equal(apiDeps.span_basis, 'now');
+      assert.deepEqual({ ...cliDeps, span_basis: 'now' }, apiDeps);
       const ev = await runCli(['query', 'evidence', EV_A, '--tenant', 'acme', '--db', db, '--json']);
       assert.equal(ev.code, 0);
       const api = (await getJson(h, `/api/events/${EV_A}/evidence?tenant=acme`)).json;
