@@ -11,6 +11,7 @@ import {
   type CapabilityMode,
   type OptionalExtension,
 } from './capabilities.js';
+import { EXTENSION_HOME_SCHEMA, renderForExtension } from './extension-schema.js';
 import type { Db, Queryable } from './types.js';
 
 /** Serializes migrators across processes (and test schemas) of one database. */
@@ -72,7 +73,8 @@ export async function migrate(db: Db, opts: MigrateOptions = {}): Promise<Migrat
     const installed = await installedExtensions(tx);
     for (const ext of REQUIRED_EXTENSIONS) {
       // WITH SCHEMA public: one copy per database, visible from every schema on the search_path.
-      if (!installed.has(ext)) await tx.exec(`CREATE EXTENSION IF NOT EXISTS ${ext} WITH SCHEMA public`);
+      if (!installed.has(ext))
+        await tx.exec(`CREATE EXTENSION IF NOT EXISTS ${ext} WITH SCHEMA ${EXTENSION_HOME_SCHEMA}`);
     }
     await tx.exec(`CREATE TABLE IF NOT EXISTS ob_schema_migration (
       version INT PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
@@ -134,7 +136,7 @@ async function applyCapabilities(
       }
       let version: string | null = null;
       if (want) {
-        await tx.exec(`CREATE EXTENSION IF NOT EXISTS ${name}`);
+        await tx.exec(createExtensionSql(name));
         version = (await installedExtensions(tx)).get(name) ?? null;
       }
       for (const file of capabilityFiles(name, want)) {
@@ -143,7 +145,9 @@ async function applyCapabilities(
           await tx.exec(
             `LOAD 'age'; SELECT set_config('search_path', current_setting('search_path') || ', ag_catalog', true)`,
           );
-        await tx.exec(capabilitySql(file));
+        // {{ext:NAME}} becomes the schema the extension lives in, wherever an earlier migration of
+        // another schema (or the user) created it.
+        await tx.exec(want ? await renderForExtension(tx, name, capabilitySql(file)) : capabilitySql(file));
       }
       await tx.query(
         `INSERT INTO ob_capability(name, available, enabled, variant, version, detected_at)
@@ -160,6 +164,21 @@ async function applyCapabilities(
     out.push({ name, enabled: row.rows[0]?.enabled ?? false, variant: row.rows[0]?.variant ?? variant });
   }
   return out;
+}
+
+/**
+ * CREATE EXTENSION of an optional extension, when it is not in the database yet. An extension exists
+ * once per database, so it must not land in the schema being migrated (the default, the first on
+ * the search_path): that schema would own it, and `DROP SCHEMA ... CASCADE` of it (a test's cleanup,
+ * a user removing one ObserveBridge install) would drop the extension and every other schema's
+ * hypertables and vector columns with it. It goes to EXTENSION_HOME_SCHEMA, like the required ones;
+ * AGE always lives in its own ag_catalog. An extension already installed elsewhere stays where it is
+ * (IF NOT EXISTS) and is found there through pg_extension.extnamespace.
+ */
+function createExtensionSql(name: OptionalExtension): string {
+  return name === 'age'
+    ? 'CREATE EXTENSION IF NOT EXISTS age'
+    : `CREATE EXTENSION IF NOT EXISTS ${name} WITH SCHEMA ${EXTENSION_HOME_SCHEMA}`;
 }
 
 function capabilityFiles(name: OptionalExtension, present: boolean): string[] {

@@ -140,7 +140,7 @@ for (const driver of drivers()) {
         for (const ext of present) assert.equal(caps.get(ext)?.enabled, true, `${ext} should be enabled`);
         if (avail.has('timescaledb')) {
           const r = await t.db.query<{ n: number }>(
-            "SELECT count(*)::int AS n FROM timescaledb_information.hypertables WHERE hypertable_name IN ('metric_1m','service_call_5m','log_pattern_5m')",
+            "SELECT count(*)::int AS n FROM timescaledb_information.hypertables WHERE hypertable_schema = current_schema() AND hypertable_name IN ('metric_1m','service_call_5m','log_pattern_5m')",
           );
           assert.equal(r.rows[0]?.n, 3);
         }

@@ -3,7 +3,7 @@
 -- depend on statistics that a refresh has just made stale.
 DELETE FROM {{graph}}."CALLS" c
  USING {{graph}}."Resource" s, {{graph}}."Resource" d
- WHERE ag_catalog.agtype_access_operator(VARIADIC ARRAY[s.properties, '"tenant_id"'::ag_catalog.agtype]) = $1::bigint::ag_catalog.agtype
+ WHERE ag_catalog.agtype_access_operator(VARIADIC ARRAY[s.properties, '"tenant_id"'::ag_catalog.agtype]) OPERATOR(ag_catalog.=) $1::bigint::ag_catalog.agtype
    AND c.start_id = s.id
    AND d.id = c.end_id
    AND NOT EXISTS (SELECT 1 FROM graph_active_edge e

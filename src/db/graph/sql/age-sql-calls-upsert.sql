@@ -14,12 +14,12 @@ SELECT s.id, d.id,
          'p95', e.p95_ms)
   FROM graph_active_edge e
   JOIN {{graph}}."Resource" s
-    ON ag_catalog.agtype_access_operator(VARIADIC ARRAY[s.properties, '"tenant_id"'::ag_catalog.agtype]) = $1::bigint::ag_catalog.agtype
-   AND ag_catalog.agtype_access_operator(VARIADIC ARRAY[s.properties, '"resource_id"'::ag_catalog.agtype]) = e.src_resource_id::ag_catalog.agtype
+    ON ag_catalog.agtype_access_operator(VARIADIC ARRAY[s.properties, '"tenant_id"'::ag_catalog.agtype]) OPERATOR(ag_catalog.=) $1::bigint::ag_catalog.agtype
+   AND ag_catalog.agtype_access_operator(VARIADIC ARRAY[s.properties, '"resource_id"'::ag_catalog.agtype]) OPERATOR(ag_catalog.=) e.src_resource_id::ag_catalog.agtype
   JOIN {{graph}}."Resource" d
-    ON ag_catalog.agtype_access_operator(VARIADIC ARRAY[d.properties, '"tenant_id"'::ag_catalog.agtype]) = $1::bigint::ag_catalog.agtype
-   AND ag_catalog.agtype_access_operator(VARIADIC ARRAY[d.properties, '"resource_id"'::ag_catalog.agtype]) = e.dst_resource_id::ag_catalog.agtype
+    ON ag_catalog.agtype_access_operator(VARIADIC ARRAY[d.properties, '"tenant_id"'::ag_catalog.agtype]) OPERATOR(ag_catalog.=) $1::bigint::ag_catalog.agtype
+   AND ag_catalog.agtype_access_operator(VARIADIC ARRAY[d.properties, '"resource_id"'::ag_catalog.agtype]) OPERATOR(ag_catalog.=) e.dst_resource_id::ag_catalog.agtype
  WHERE e.tenant_id = $1
 ON CONFLICT (start_id, end_id)
 DO UPDATE SET properties = EXCLUDED.properties
- WHERE {{graph}}."CALLS".properties <> EXCLUDED.properties
+ WHERE {{graph}}."CALLS".properties OPERATOR(ag_catalog.<>) EXCLUDED.properties

@@ -10,4 +10,4 @@ SELECT ag_catalog.agtype_build_map('tenant_id', r.tenant_id, 'resource_id', r.re
                          UNION SELECT dst_resource_id FROM graph_struct_edge WHERE tenant_id = $1)
 ON CONFLICT (ag_catalog.agtype_access_operator(VARIADIC ARRAY[properties, '"tenant_id"'::ag_catalog.agtype]), ag_catalog.agtype_access_operator(VARIADIC ARRAY[properties, '"resource_id"'::ag_catalog.agtype]))
 DO UPDATE SET properties = EXCLUDED.properties
- WHERE {{graph}}."Resource".properties <> EXCLUDED.properties
+ WHERE {{graph}}."Resource".properties OPERATOR(ag_catalog.<>) EXCLUDED.properties
