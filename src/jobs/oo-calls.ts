@@ -1,6 +1,7 @@
 import { CallsAggregator, type CallRow } from '../agg/calls.js';
 import type { Tenant } from '../core/tenant.js';
 import type { Window } from '../core/window.js';
+import { enterWindowWrite } from '../db/writers/chunk-gate.js';
 import { ooQueryHint, ooString, replaceLocators, type LocatorInput } from '../db/writers/locators.js';
 import { ResourceIdCache, upsertResources, type ResourceInput } from '../db/writers/resources.js';
 import { replaceWindowRows } from '../db/writers/window-rows.js';
@@ -56,6 +57,7 @@ export function ooCallsJob(cache = new ResourceIdCache()): JobDefinition {
       const loc = ctx.source(tenant).location(tenant, 'traces');
 
       const { result, ids } = await ctx.db.transaction(async (tx) => {
+        await enterWindowWrite(tx, { hypertable: 'service_call_5m', window: w }); // before any write: lock order
         const resources: ResourceInput[] = [];
         for (const r of rows) {
           resources.push(

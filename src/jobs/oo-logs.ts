@@ -3,6 +3,7 @@ import type { Tenant } from '../core/tenant.js';
 import type { Window } from '../core/window.js';
 import { ooQueryHint, ooString, replaceLocators, type LocatorInput } from '../db/writers/locators.js';
 import { patternIds, upsertPatterns } from '../db/writers/patterns.js';
+import { enterWindowWrite } from '../db/writers/chunk-gate.js';
 import { ResourceIdCache, upsertResources } from '../db/writers/resources.js';
 import { replaceWindowRows } from '../db/writers/window-rows.js';
 import { parsePatternsConfig } from '../patterns/config.js';
@@ -46,6 +47,7 @@ export function ooLogsJob(cache = new ResourceIdCache(), dictionaries?: PatternD
         const loc = ctx.source(tenant).location(tenant, 'logs');
 
         const { result, ids } = await ctx.db.transaction(async (tx) => {
+          await enterWindowWrite(tx, { hypertable: 'log_pattern_5m', window: w }); // before any write: lock order
           const ids = await upsertResources(
             tx,
             tenant.id,

@@ -1,6 +1,7 @@
 import { MetricsAggregator, type MetricRow } from '../agg/metrics.js';
 import type { Tenant } from '../core/tenant.js';
 import type { Window } from '../core/window.js';
+import { enterWindowWrite } from '../db/writers/chunk-gate.js';
 import { ooQueryHint, replaceLocators, type LocatorInput } from '../db/writers/locators.js';
 import { ResourceIdCache, upsertResources } from '../db/writers/resources.js';
 import { replaceWindowRows } from '../db/writers/window-rows.js';
@@ -50,6 +51,7 @@ export function ooMetricsJob(cache = new ResourceIdCache()): JobDefinition {
       const loc = ctx.source(tenant).location(tenant, 'metrics');
 
       const { result, ids } = await ctx.db.transaction(async (tx) => {
+        await enterWindowWrite(tx, { hypertable: 'metric_1m', window: w }); // before any write: lock order
         const ids = await upsertResources(
           tx,
           tenant.id,

@@ -4,6 +4,7 @@ import type { TenantConfig } from '../config/schema.js';
 import type { Tenant } from '../core/tenant.js';
 import type { Window } from '../core/window.js';
 import { applyTopology, type TopoApplyResult } from '../db/writers/topo-edges.js';
+import { enterWindowWrite } from '../db/writers/chunk-gate.js';
 import { extractTopology, type ExtractTopologyInput } from '../topology/extract.js';
 import { mergeExtracts } from '../topology/builder.js';
 import type { TopologyExtract } from '../topology/model.js';
@@ -73,6 +74,9 @@ function topologyJob(name: string, align: number, origins: readonly Origin[]): J
         extracts.push([origin, await extractAll(origin, expandPaths(paths, EXTS[origin]), cfg.playbook_dir)]);
       }
       return ctx.db.transaction(async (tx) => {
+        // It writes dim_resource, which the hypertables reference: it queues behind a window that
+        // creates a chunk (src/db/writers/chunk-gate.ts).
+        await enterWindowWrite(tx);
         const applied: Record<string, TopoApplyResult & { resources: number; skipped: Record<string, number> }> = {};
         for (const [origin, x] of extracts) {
           applied[origin] = {

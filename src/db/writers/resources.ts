@@ -115,7 +115,10 @@ export async function upsertResources(
   if (unknown.length > 0) {
     const found = await tx.query<{ resource_id: number; urn: string }>(SELECT_IDS, [tenantId, unknown]);
     for (const r of found.rows) ids.set(r.urn, r.resource_id);
-    const missing = unknown.filter((u) => !ids.has(u));
+    // Sorted: concurrent windows of one tenant (oo-metrics, oo-calls, oo-logs of a fresh database)
+    // insert overlapping sets of new URNs; each insert waits on the other's uncommitted key, so one
+    // order for all of them is what keeps two of them from waiting on each other.
+    const missing = unknown.filter((u) => !ids.has(u)).sort();
     if (missing.length > 0) {
       const cols = missing.map((u) => resourceColumns(wanted.get(u)!));
       const ins = await tx.query<{ resource_id: number; urn: string }>(INSERT_MISSING, [
