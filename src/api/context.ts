@@ -6,6 +6,7 @@ import type { Db } from '../db/types.js';
 import type { JobRegistry } from '../jobs/registry.js';
 import type { Logger } from '../obs/logger.js';
 import type { Metrics } from '../obs/metrics.js';
+import type { OpsAgent } from '../ops/agent.js';
 
 /** What the routes need; built once by createApiServer. */
 export interface ApiContext {
@@ -18,6 +19,8 @@ export interface ApiContext {
   metrics: Metrics;
   /** Called after an enqueue created or re-queued windows (wakes the runner). */
   onEnqueued?: () => void;
+  /** The OPS agent behind /case, /plan, /gate, /adapter, /verify (src/ops); absent when disabled. */
+  ops?: OpsAgent;
 }
 
 export type ZodAny = z.ZodType;
@@ -28,7 +31,7 @@ export type ZodAny = z.ZodType;
  * themselves and return the reply).
  */
 export interface RouteSpec<P extends ZodAny = ZodAny, Q extends ZodAny = ZodAny> {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH';
   /** Fastify form: `/api/services/:urn/dependencies`. */
   url: string;
   summary: string;

@@ -28,11 +28,14 @@ import { dependenciesRoute, evidenceRoute, runsRoute, topologyRoute } from './ro
 import { statusRoute } from './routes/status.js';
 import { registerWebUi } from '../web/plugin.js';
 import { parseInput } from './validate.js';
+import { OpsAgent } from '../ops/agent.js';
+import { registerFormJsonParser } from '../ops/http.js';
+import { OPS_ROUTES } from '../ops/routes.js';
 
 export const DEFAULT_LISTEN = '127.0.0.1:8080';
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
 
-export interface ApiServerOptions extends ApiContext {
+export interface ApiServerOptions extends Omit<ApiContext, 'ops'> {
   /**
    * Token of every route but the probes and /metrics. Default: the environment variable OBSERVEBRIDGE_API_TOKEN;
    * `null` means none (loopback only).
@@ -43,6 +46,8 @@ export interface ApiServerOptions extends ApiContext {
    * @defaultValue true
    */
   attachMetrics?: boolean;
+  /** The OPS agent; default: one built from config.ops (null: none). Started and stopped with the server. */
+  ops?: OpsAgent | null;
 }
 
 export interface ApiServer {
@@ -68,6 +73,7 @@ export const ROUTES: readonly RouteSpec[] = [
   graphRoute,
   graphImpactRoute,
   statusRoute,
+  ...OPS_ROUTES,
 ] as RouteSpec[];
 
 function version(): string {
@@ -89,6 +95,19 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     metrics: opts.metrics,
     ...(opts.onEnqueued ? { onEnqueued: opts.onEnqueued } : {}),
   };
+  const ops =
+    opts.ops === undefined
+      ? opts.config.ops.enabled === false
+        ? undefined
+        : new OpsAgent({
+            db: opts.db,
+            config: opts.config.ops,
+            logger: opts.logger,
+            registry: opts.metrics.registry,
+            clock: opts.clock,
+          })
+      : (opts.ops ?? undefined);
+  if (ops) ctx.ops = ops;
   const token = opts.token === undefined ? tokenFromEnv() : (opts.token ?? undefined);
   const checkToken = token === undefined ? undefined : bearerChecker(token);
   const bodyLimit = opts.config.http.body_limit_bytes ?? DEFAULT_BODY_LIMIT;
@@ -121,6 +140,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   app.removeContentTypeParser('text/plain');
   // CloudEvents structured mode is JSON; the default parser guards against prototype poisoning.
   app.addContentTypeParser(CLOUDEVENTS_JSON, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  registerFormJsonParser(app);
 
   app.addHook('onSend', async (req, reply, payload) => {
     reply.header('x-request-id', req.id);
@@ -205,6 +225,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
               `or listen on loopback (127.0.0.1:${where.port}).`,
           );
         }
+        await ops?.start();
         await app.listen({ host: where.host, port: where.port });
         const a = app.server.address();
         address = typeof a === 'object' && a !== null ? { host: where.host, port: a.port } : where;
@@ -221,6 +242,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
         // A start in progress finishes (or fails) first, so close() sees a settled server.
         await starting?.catch(() => undefined);
         await app.close();
+        await ops?.stop();
         address = undefined;
       })();
       return stopping;

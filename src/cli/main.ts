@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, errorMessage, ObserveBridgeError } from '../core/errors.js';
+import { registerCase } from '../ops/cli.js';
 import { registerBackfill } from './backfill.js';
 import { registerDoctor } from './doctor.js';
 import { registerGraph } from './graph.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerBackfill(program);
   registerStatus(program);
   registerQuery(program);
+  registerCase(program);
   return program;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isDuration, parseDuration } from '../core/duration.js';
+import { opsConfigSchema } from '../ops/config.js';
 
 /** A duration string (`30s`, `5m`, `1h`, `7d`) parsed to milliseconds. */
 export const duration = z
@@ -136,6 +137,8 @@ export const configSchema = z
     sources: z.record(z.string(), z.object({ kind: z.string().min(1) }).passthrough()).default({}),
     tenants: z.array(tenantSchema).min(1, 'at least one tenant is required'),
     jobs: z.record(z.string(), jobOverrideSchema).default({}),
+    /** The OPS agent (src/ops/config.ts). */
+    ops: opsConfigSchema.default({}),
   })
   .strict();
 
