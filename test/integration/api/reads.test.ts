@@ -411,6 +411,7 @@ for (const driver of drivers()) {
         Record<string, { parameters: { name: string; in: string; required: boolean }[]; security?: unknown }>
       >;
       assert.deepEqual(Object.keys(paths).sort(), [
+        '/adapter/exec',
         '/api/events/{id}/evidence',
         '/api/graph',
         '/api/graph/impact',
@@ -418,10 +419,18 @@ for (const driver of drivers()) {
         '/api/services/{urn}/dependencies',
         '/api/status',
         '/api/topology',
+        '/case/create',
+        '/case/{id}',
+        '/case/{id}/timeline',
+        '/case/{id}/transition',
+        '/cases',
         '/events/enqueue',
+        '/gate/eval',
         '/healthz',
         '/metrics',
+        '/plan/generate',
         '/readyz',
+        '/verify/run',
       ]);
       const deps = paths['/api/services/{urn}/dependencies']!.get!;
       assert.deepEqual(
