@@ -71,7 +71,6 @@ export class LogsAggregator implements Aggregator<LogRecord, LogsOutput> {
   readonly #acc: Acc[] = [];
   /** Resource URN per resource attrs object (sources share one object per resource). */
   readonly #urnCache = new WeakMap<object, string>();
-  readonly #patterns = new Set<string>();
   /** Row ids seen this window: a row read twice (a repeated page) is one line. */
   readonly #rowIds = new Set<string>();
   #errors = 0;
@@ -134,7 +133,6 @@ export class LogsAggregator implements Aggregator<LogRecord, LogsOutput> {
       };
       byFp.set(mined.fingerprint, a);
       this.#acc.push(a);
-      this.#patterns.add(mined.fingerprint);
     } else if (a.tokens !== null) mergeTokens(a, mined.tokens);
     a.row.countTotal++;
     if (mined.isError) {
@@ -145,7 +143,9 @@ export class LogsAggregator implements Aggregator<LogRecord, LogsOutput> {
   }
 
   finish(): LogsOutput {
-    const rows = this.#acc.map((a) => ({
+    const acc = resolveRenamed(this.#acc, this.#dict, this.#samples);
+    const patterns = new Set(acc.map((a) => a.row.fingerprint));
+    const rows = acc.map((a) => ({
       ...a.row,
       sampleTraceIds: a.samples.map((t) => t.slice(1)),
       template: a.tokens === null ? '' : a.tokens.map(renderToken).join(' '),
@@ -157,12 +157,42 @@ export class LogsAggregator implements Aggregator<LogRecord, LogsOutput> {
       stats: {
         lines: this.counters.in - this.counters.rejected,
         errors: this.#errors,
-        patterns: this.#patterns.size,
+        patterns: patterns.size,
         rows: rows.length,
         rejected: this.counters.rejects.toJSON(),
       },
     };
   }
+}
+
+/**
+ * A pattern renamed or merged during the window (drain.ts: fingerprints follow the template) is
+ * counted under the fingerprint it has at the end: rows of its former names move there, and rows
+ * that meet on one (bucket, resource, fingerprint) are added up. Counts, samples and the row
+ * template are the same as if the lines had had that name all along.
+ */
+function resolveRenamed(all: readonly Acc[], dict: PatternDictionary, maxSamples: number): Acc[] {
+  const out: Acc[] = [];
+  const byKey = new Map<string, Acc>();
+  for (const a of all) {
+    const fp = dict.resolve(a.row.fingerprint);
+    const key = `${a.row.bucket}\u0000${a.row.resourceUrn}\u0000${fp}`;
+    const into = byKey.get(key);
+    if (into === undefined) {
+      if (fp !== a.row.fingerprint) a.row.fingerprint = fp;
+      byKey.set(key, a);
+      out.push(a);
+      continue;
+    }
+    into.row.countTotal += a.row.countTotal;
+    into.row.countError += a.row.countError;
+    for (const t of a.samples) addSample(into.samples, t.slice(1), t.charCodeAt(0) === 48, maxSamples);
+    if (into.tokens !== null) {
+      if (a.tokens === null) into.tokens = null;
+      else mergeTokens(into, a.tokens);
+    }
+  }
+  return out;
 }
 
 function mergeTokens(a: Acc, line: readonly string[]): void {

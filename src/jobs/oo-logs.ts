@@ -2,7 +2,7 @@ import { LogsAggregator, type LogPatternRow } from '../agg/logs.js';
 import type { Tenant } from '../core/tenant.js';
 import type { Window } from '../core/window.js';
 import { ooQueryHint, ooString, replaceLocators, type LocatorInput } from '../db/writers/locators.js';
-import { patternIds, upsertPatterns } from '../db/writers/patterns.js';
+import { patternIds, upsertAliases, upsertPatterns } from '../db/writers/patterns.js';
 import { enterWindowWrite } from '../db/writers/chunk-gate.js';
 import { ResourceIdCache, upsertResources } from '../db/writers/resources.js';
 import { replaceWindowRows } from '../db/writers/window-rows.js';
@@ -56,6 +56,7 @@ export function ooLogsJob(cache = new ResourceIdCache(), dictionaries?: PatternD
             cache,
           );
           const fps = await upsertPatterns(tx, tenant.id, [...changes.created, ...changes.updated]);
+          const aliases = await upsertAliases(tx, tenant.id, changes.aliases);
           const missing = [...new Set(rows.map((r) => r.fingerprint))].filter((f) => !fps.has(f));
           if (missing.length > 0) for (const [f, id] of await patternIds(tx, tenant.id, missing)) fps.set(f, id);
 
@@ -81,6 +82,7 @@ export function ooLogsJob(cache = new ResourceIdCache(), dictionaries?: PatternD
             rowsWritten: {
               log_pattern_5m: n,
               log_pattern: changes.created.length + changes.updated.length,
+              log_pattern_alias: aliases,
               oo_locator: locators.length,
             },
             replaced: del.deleted,

@@ -1,4 +1,4 @@
-import { loadPatterns } from '../db/writers/patterns.js';
+import { loadAliases, loadPatterns } from '../db/writers/patterns.js';
 import type { Queryable } from '../db/types.js';
 import type { PatternsConfig } from '../patterns/config.js';
 import { PatternDictionary } from '../patterns/dictionary.js';
@@ -25,13 +25,16 @@ export class PatternDictionaries {
     let e = this.#byTenant.get(tenantId);
     if (e === undefined) {
       const { rows, newest } = await loadPatterns(db, tenantId, 0);
-      e = { dict: PatternDictionary.load(rows, this.config), syncedTo: newest };
+      const aliases = await loadAliases(db, tenantId, 0);
+      e = { dict: PatternDictionary.load(rows, this.config, aliases), syncedTo: newest };
       this.#byTenant.set(tenantId, e);
       return e.dict;
     }
-    const { rows, newest } = await loadPatterns(db, tenantId, Math.max(0, e.syncedTo - SYNC_MARGIN_MS));
-    if (rows.length > 0) {
-      e.dict.load(rows);
+    const since = Math.max(0, e.syncedTo - SYNC_MARGIN_MS);
+    const { rows, newest } = await loadPatterns(db, tenantId, since);
+    const aliases = await loadAliases(db, tenantId, since);
+    if (rows.length > 0 || aliases.length > 0) {
+      e.dict.load(rows, aliases);
       e.dict.markPersisted();
     }
     e.syncedTo = Math.max(e.syncedTo, newest);

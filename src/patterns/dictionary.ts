@@ -3,10 +3,16 @@
  * each line gets a fingerprint and a severity, and the patterns that are new or changed since the
  * load are handed to a writer to upsert (log_pattern). No I/O here; `PatternRow` is the exchanged shape.
  *
- * Fingerprints stay stable because they are stored, never recomputed: a loaded row is seeded into
- * the miner under its own fingerprint, placed in the tree by its sample message (the first line of
- * the pattern, as when it was created). See drain.ts for the rule that makes new fingerprints
- * agree across processes.
+ * Fingerprints follow the template (drain.ts): when a pattern generalizes it is renamed, and when
+ * two patterns reach one template they merge. The dictionary moves the pattern's row to its new
+ * fingerprint (merging rows), and `changes().aliases` lists the renames for log_pattern_alias, so
+ * rows written under a former name still resolve. A loaded row is seeded into the miner under its
+ * fingerprint and placed in the tree by its sample message; a row stored under a name that is not
+ * its template's (written before fingerprints followed templates) is renamed on load.
+ *
+ * Order-independence: every field of a row is a function of the set of its lines, not of their
+ * order — first/last seen, the most severe severity, and as sample the line with the smallest
+ * (timestamp, text) — so a backfill mined after newer windows ends with a chronological run's rows.
  *
  * Several processes: each loads the rows, mines, and upserts its changes; `load` may be called
  * again with rows written by others to converge (a known fingerprint is merged, not duplicated).
@@ -15,7 +21,7 @@
  */
 import type { AttrValue, Attrs, LogRecord } from '../core/records.js';
 import { drainOptionsFrom, type PatternsConfig } from './config.js';
-import { DrainMiner } from './drain.js';
+import { DrainMiner, type Rename } from './drain.js';
 import { PARAM, renderToken } from './masking.js';
 import { isErrorSeverity, maxSeverity, severityOf, type NumericLevelScheme, type Severity } from './severity.js';
 
@@ -54,6 +60,8 @@ export interface PatternChanges {
   created: PatternRow[];
   /** Known patterns whose template, severity, time range or attrs schema changed. */
   updated: PatternRow[];
+  /** Renames since the load (or the last `markPersisted`), in order: rows under `from` belong to `to`. */
+  aliases: Rename[];
 }
 
 /** The parts of a record the dictionary reads (a `LogRecord` has them). */
@@ -76,6 +84,7 @@ export class PatternDictionary {
   readonly #scheme: NumericLevelScheme;
   readonly #maxSample: number;
   readonly #maxAttrs: number;
+  #aliases: Rename[] = [];
 
   constructor(cfg: PatternsConfig = {}) {
     this.#miner = new DrainMiner(drainOptionsFrom(cfg));
@@ -87,9 +96,13 @@ export class PatternDictionary {
   }
 
   /** A dictionary holding `rows` (e.g. read from log_pattern for one tenant). */
-  static load(rows: readonly PatternRow[], cfg: PatternsConfig = {}): PatternDictionary {
+  static load(
+    rows: readonly PatternRow[],
+    cfg: PatternsConfig = {},
+    aliases: readonly Rename[] = [],
+  ): PatternDictionary {
     const d = new PatternDictionary(cfg);
-    d.load(rows);
+    d.load(rows, aliases);
     return d;
   }
 
@@ -98,7 +111,7 @@ export class PatternDictionary {
    * the same miner whatever order the database returned them in. A row whose fingerprint is known
    * is merged into the pattern (time range, severity, schema, generalized template).
    */
-  load(rows: readonly PatternRow[]): void {
+  load(rows: readonly PatternRow[], aliases: readonly Rename[] = []): void {
     const sorted = [...rows].sort(
       (a, b) => a.firstSeen - b.firstSeen || compareFingerprints(a.fingerprint, b.fingerprint),
     );
@@ -116,15 +129,15 @@ export class PatternDictionary {
       if (known === undefined) {
         const row = { ...r, attrsSchema: { ...r.attrsSchema }, pattern };
         this.#entries.set(r.fingerprint, { row, clusterId, state: pattern === r.pattern ? 'clean' : 'updated' });
-        continue;
+      } else {
+        this.#mergeRow(known.row, r);
+        known.row.pattern = pattern;
       }
-      const k = known.row;
-      k.firstSeen = Math.min(k.firstSeen, r.firstSeen);
-      k.lastSeen = Math.max(k.lastSeen, r.lastSeen);
-      k.severity = maxSeverity(k.severity, r.severity);
-      for (const [key, t] of Object.entries(r.attrsSchema)) this.#addAttrType(k.attrsSchema, key, t);
-      k.pattern = pattern;
+      // A legacy name, or a seed that generalized or merged a known pattern: move the row.
+      this.#applyRenames();
     }
+    for (const a of aliases) this.#miner.alias(a.from, a.to);
+    this.#applyRenames(false);
   }
 
   /** Mines one record: its pattern's fingerprint and the line's severity. */
@@ -140,6 +153,7 @@ export class PatternDictionary {
     }
     const severity = severityOf(level, text, this.#scheme);
     const r = this.#miner.add(text);
+    if (r.changed) this.#applyRenames();
     const ts = rec.ts;
     let e = this.#entries.get(r.fingerprint);
     if (e === undefined) {
@@ -147,7 +161,7 @@ export class PatternDictionary {
         row: {
           fingerprint: r.fingerprint,
           pattern: r.template,
-          sampleMessage: text.length > this.#maxSample ? text.slice(0, this.#maxSample) : text,
+          sampleMessage: this.#cut(text),
           severity,
           firstSeen: ts,
           lastSeen: ts,
@@ -169,8 +183,10 @@ export class PatternDictionary {
         row.lastSeen = ts;
         changed = true;
       }
-      if (ts < row.firstSeen) {
+      if (ts < row.firstSeen || (ts === row.firstSeen && this.#cut(text) < row.sampleMessage)) {
+        // The sample is the earliest line (then the smallest text): the same whatever the order.
         row.firstSeen = ts;
+        row.sampleMessage = this.#cut(text);
         changed = true;
       }
       const sev = maxSeverity(row.severity, severity);
@@ -199,7 +215,12 @@ export class PatternDictionary {
       else if (e.state === 'updated') updated.push(copyRow(e.row));
     }
     const byFp = (a: PatternRow, b: PatternRow): number => compareFingerprints(a.fingerprint, b.fingerprint);
-    return { created: created.sort(byFp), updated: updated.sort(byFp) };
+    return { created: created.sort(byFp), updated: updated.sort(byFp), aliases: [...this.#aliases] };
+  }
+
+  /** The fingerprint rows under `fingerprint` belong to now (itself unless the pattern was renamed). */
+  resolve(fingerprint: string): string {
+    return this.#miner.resolve(fingerprint);
   }
 
   /**
@@ -207,6 +228,7 @@ export class PatternDictionary {
    * (maxClusters) are forgotten here as well, so memory stays bounded by the number of patterns.
    */
   markPersisted(): void {
+    this.#aliases = [];
     for (const [fp, e] of this.#entries) {
       if (this.#miner.cluster(e.clusterId) === null) this.#entries.delete(fp);
       else e.state = 'clean';
@@ -226,6 +248,50 @@ export class PatternDictionary {
 
   get size(): number {
     return this.#entries.size;
+  }
+
+  #cut(text: string): string {
+    return text.length > this.#maxSample ? text.slice(0, this.#maxSample) : text;
+  }
+
+  /**
+   * Moves rows of renamed patterns to their new fingerprint (merging into a row already there) and
+   * keeps the renames for the alias table. `report: false` for aliases read from the database.
+   */
+  #applyRenames(report = true): void {
+    const renames = this.#miner.takeRenames();
+    if (renames.length === 0) return;
+    for (const rn of renames) {
+      if (report) this.#aliases.push(rn);
+      const from = this.#entries.get(rn.from);
+      if (from === undefined) continue;
+      this.#entries.delete(rn.from);
+      const to = this.#entries.get(rn.to);
+      if (to === undefined) {
+        from.row.fingerprint = rn.to;
+        from.state = 'created';
+        this.#entries.set(rn.to, from);
+      } else {
+        this.#mergeRow(to.row, from.row);
+        if (to.state === 'clean') to.state = 'updated';
+      }
+    }
+    // Templates: each moved row takes its cluster's current one.
+    for (const e of this.#entries.values()) {
+      if (e.state === 'clean') continue;
+      const c = this.#miner.cluster(e.clusterId);
+      if (c !== null && c.fingerprint === e.row.fingerprint) e.row.pattern = c.template;
+    }
+  }
+
+  #mergeRow(k: PatternRow, r: PatternRow): void {
+    if (r.firstSeen < k.firstSeen || (r.firstSeen === k.firstSeen && r.sampleMessage < k.sampleMessage)) {
+      k.sampleMessage = r.sampleMessage;
+    }
+    k.firstSeen = Math.min(k.firstSeen, r.firstSeen);
+    k.lastSeen = Math.max(k.lastSeen, r.lastSeen);
+    k.severity = maxSeverity(k.severity, r.severity);
+    for (const [key, t] of Object.entries(r.attrsSchema)) this.#addAttrType(k.attrsSchema, key, t);
   }
 
   #fromJson(body: string): { message: string; level?: string | number } | null {

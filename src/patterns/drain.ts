@@ -26,24 +26,24 @@
  *    Variables at the end (numbers, addresses, ids) are masked, so they still match.
  *
  * Fingerprints (the rule; see fingerprint.ts for the hash):
- *  - A cluster's fingerprint is the hash of its FIRST template, i.e. of the masked tokens of the line
- *    that created it. It is stored with the cluster and never changes, also when the template later
- *    generalizes (a token becomes `<*>`), when the state is exported and loaded, or when the
- *    cluster is evicted and re-created by the same line.
- *  - Within one miner a fingerprint names one cluster: a line whose masked form hashes to an existing
- *    fingerprint joins that cluster.
- *  - Across processes and orders: a line gets the same fingerprint in every miner that (a) loaded the
- *    same state and finds the line's cluster there, or (b) creates the cluster from a line with the same
- *    masked form. When masking catches every variable of a pattern, all its lines share one masked form,
- *    so the fingerprint is independent of order and process. When Drain merges lines that masking left
- *    different (`user alice` / `user bob`), the fingerprint is that of whichever line came first.
+ *  - A cluster's fingerprint is the hash of its CURRENT template as rendered (`<*>` for every mask).
+ *    Templates only generalize, so when a template changes, the cluster is renamed: its old
+ *    fingerprint becomes an alias of the new one (`resolve`, `takeRenames`), and rows written under
+ *    the old one still resolve (log_pattern_alias in the database).
+ *  - One template, one cluster: when a cluster generalizes into the template of another, the two
+ *    merge (the other one stays; the merged cluster's id and fingerprints become aliases of it).
+ *  - So the fingerprint of a pattern depends only on its final template, not on which of its lines
+ *    came first: a backfill of older history mined after newer windows ends with the fingerprints of
+ *    a chronological run whenever the same lines end in the same clusters (measured in
+ *    test/reliability/backfill-order.test.ts). A cluster that never generalized has the hash of its
+ *    first line's masked form, as before aliases existed.
  *
  * Determinism: the same options, state and input order give the same clusters, ids, templates and
  * fingerprints. No randomness, clocks or hash-order iteration.
  * Memory: per cluster, its template and tree path; nothing per line.
  */
 import { ConfigError } from '../core/errors.js';
-import { fingerprintOf } from './fingerprint.js';
+import { fingerprintOfText } from './fingerprint.js';
 import { Masker, PARAM, renderToken, type MaskingOptions } from './masking.js';
 
 export interface DrainOptions {
@@ -136,6 +136,14 @@ export interface SerializedState {
   nextId: number;
   /** Least recently used first. */
   clusters: SerializedCluster[];
+  /** Old fingerprint → the fingerprint it resolves to (absent in states written before aliases). */
+  aliases?: Record<string, string>;
+}
+
+/** A cluster renamed: rows under `from` now belong to the pattern `to`. */
+export interface Rename {
+  from: string;
+  to: string;
 }
 
 interface Node {
@@ -148,9 +156,12 @@ class Cluster {
   template: string;
   params: number;
   leaf: Cluster[] | null = null;
+  /** Fingerprints and ids this cluster took over (renames and merges), to forget them on eviction. */
+  aliases: string[] = [];
+  mergedIds: number[] = [];
   constructor(
     readonly id: number,
-    readonly fingerprint: string,
+    public fingerprint: string,
     readonly tokens: string[],
     readonly path: string[],
   ) {
@@ -218,6 +229,11 @@ export class DrainMiner {
   /** All live clusters; iteration order is least recently used first when maxClusters > 0. */
   readonly #byId = new Map<number, Cluster>();
   readonly #byFingerprint = new Map<string, Cluster>();
+  /** Old fingerprints (before a rename or a merge) → the live cluster they belong to. */
+  readonly #aliases = new Map<string, Cluster>();
+  /** Ids of merged clusters → the live cluster. */
+  readonly #mergedIds = new Map<number, Cluster>();
+  #renames: Rename[] = [];
   readonly #levels: number;
   #nextId = 1;
   /** Whether the last `#best` result fits the line exactly. */
@@ -241,19 +257,27 @@ export class DrainMiner {
     let c = this.#search(tokens, this.options.simThreshold);
     let change: ClusterChange = 'none';
     if (c === null) {
-      const fp = fingerprintOf(tokens);
-      const same = this.#byFingerprint.get(fp);
+      const fp = fingerprintOfText(renderTemplate(tokens));
+      const same = this.#byFingerprint.get(fp) ?? this.#aliases.get(fp);
       if (same !== undefined && same.tokens.length === tokens.length) {
-        // Same first template under another tree path (the tree changed since): one fingerprint, one cluster.
+        // Same template (or a former one) under another tree path: one fingerprint, one cluster.
         c = same;
-        if (this.#generalize(c, tokens)) change = 'generalized';
+        const g = this.#generalize(c, tokens);
+        if (g !== null) {
+          c = g;
+          change = 'generalized';
+        }
       } else {
         c = this.#create(fp, tokens, this.#pathFor(tokens, true));
         change = 'created';
       }
-    } else if (!this.#lastFit && this.#generalize(c, tokens)) {
+    } else if (!this.#lastFit) {
       // (A line that fits its cluster exactly cannot change the template: no second pass.)
-      change = 'generalized';
+      const g = this.#generalize(c, tokens);
+      if (g !== null) {
+        c = g;
+        change = 'generalized';
+      }
     }
     c.size++;
     this.#touch(c);
@@ -272,7 +296,8 @@ export class DrainMiner {
     const tokens = this.tokenize(line);
     let c = this.#search(tokens, 2);
     if (c === null) {
-      const same = this.#byFingerprint.get(fingerprintOf(tokens));
+      const fp = fingerprintOfText(renderTemplate(tokens));
+      const same = this.#byFingerprint.get(fp) ?? this.#aliases.get(fp);
       if (same !== undefined && fits(same.tokens, tokens)) c = same;
     }
     return c === null ? null : info(c);
@@ -282,9 +307,23 @@ export class DrainMiner {
     return [...this.#byId.values()].sort((a, b) => a.id - b.id).map(info);
   }
 
+  /** The live cluster an id stands for (a merged cluster's id resolves to the one it merged into). */
   cluster(id: number): ClusterInfo | null {
-    const c = this.#byId.get(id);
+    const c = this.#byId.get(id) ?? this.#mergedIds.get(id);
     return c === undefined ? null : info(c);
+  }
+
+  /** The fingerprint a fingerprint resolves to now: itself when live, its cluster's when an alias. */
+  resolve(fingerprint: string): string {
+    if (this.#byFingerprint.has(fingerprint)) return fingerprint;
+    return this.#aliases.get(fingerprint)?.fingerprint ?? fingerprint;
+  }
+
+  /** Renames since the last call, in the order they happened (`to` may be renamed again later). */
+  takeRenames(): Rename[] {
+    const r = this.#renames;
+    this.#renames = [];
+    return r;
   }
 
   get size(): number {
@@ -303,6 +342,7 @@ export class DrainMiner {
         path: [...c.path],
         size: c.size,
       })),
+      aliases: Object.fromEntries([...this.#aliases].map(([fp, c]) => [fp, c.fingerprint])),
     };
   }
 
@@ -313,6 +353,7 @@ export class DrainMiner {
       const c = m.#create(sc.fingerprint, [...sc.tokens], [...sc.path], sc.id);
       c.size = sc.size;
     }
+    for (const [from, to] of Object.entries(state.aliases ?? {})) m.alias(from, to);
     m.#nextId = Math.max(m.#nextId, state.nextId);
     return m;
   }
@@ -323,18 +364,43 @@ export class DrainMiner {
    * fingerprint is merged into the existing cluster instead.
    */
   seed(fingerprint: string, tokens: string[], first: string[] | null, size = 0): number {
-    const known = this.#byFingerprint.get(fingerprint);
-    if (known !== undefined) {
-      if (known.tokens.length === tokens.length) this.#generalize(known, tokens);
-      return known.id;
+    // Stored under another name than its template's (written before fingerprints followed the
+    // template): the row becomes an alias of the canonical one.
+    const canonical = fingerprintOfText(renderTemplate(tokens));
+    const known = this.#byFingerprint.get(canonical) ?? this.#aliases.get(canonical);
+    let c: Cluster;
+    if (known !== undefined && known.tokens.length === tokens.length) {
+      c = this.#generalize(known, tokens) ?? known;
+    } else {
+      const placeBy = first !== null && first.length === tokens.length ? first : tokens;
+      c = this.#create(canonical, [...tokens], this.#pathFor(placeBy, true));
+      c.size = size;
     }
-    const placeBy = first !== null && first.length === tokens.length ? first : tokens;
-    const c = this.#create(fingerprint, [...tokens], this.#pathFor(placeBy, true));
-    c.size = size;
+    if (fingerprint !== c.fingerprint) this.#addAlias(fingerprint, c, true);
     return c.id;
   }
 
+  /**
+   * Records that `from` resolves to the pattern `to` (a persisted alias row, e.g. written by another
+   * process). When this miner still has `from` as a live cluster, it merges into `to`. Ignored when
+   * `to` is unknown here.
+   */
+  alias(from: string, to: string): void {
+    const c = this.#byFingerprint.get(to) ?? this.#aliases.get(to);
+    if (c === undefined || from === c.fingerprint) return;
+    const live = this.#byFingerprint.get(from);
+    if (live === undefined) this.#addAlias(from, c, false);
+    else if (live.tokens.length === c.tokens.length) this.#rename(live, c.fingerprint);
+  }
+
   // --- internals -------------------------------------------------------------------------------
+
+  #addAlias(from: string, c: Cluster, report: boolean): void {
+    if (this.#aliases.get(from) === c) return;
+    this.#aliases.set(from, c);
+    c.aliases.push(from);
+    if (report) this.#renames.push({ from, to: c.fingerprint });
+  }
 
   #create(fp: string, tokens: string[], path: string[], id?: number): Cluster {
     const cid = id ?? this.#nextId;
@@ -363,6 +429,8 @@ export class DrainMiner {
       const oldest = this.#byId.values().next().value as Cluster;
       this.#byId.delete(oldest.id);
       if (this.#byFingerprint.get(oldest.fingerprint) === oldest) this.#byFingerprint.delete(oldest.fingerprint);
+      for (const a of oldest.aliases) if (this.#aliases.get(a) === oldest) this.#aliases.delete(a);
+      for (const id of oldest.mergedIds) if (this.#mergedIds.get(id) === oldest) this.#mergedIds.delete(id);
       const leaf = oldest.leaf;
       if (leaf !== null) {
         const i = leaf.indexOf(oldest);
@@ -530,8 +598,12 @@ export class DrainMiner {
     return bestSim >= th ? best : null;
   }
 
-  /** Replaces tokens that differ from the line by `<*>`; true when the template changed. */
-  #generalize(c: Cluster, tokens: readonly string[]): boolean {
+  /**
+   * Replaces tokens that differ from the line by `<*>`. Returns null when the template did not
+   * change, else the live cluster: `c` renamed to its new template's fingerprint, or the cluster
+   * that already had that template, which `c` merged into.
+   */
+  #generalize(c: Cluster, tokens: readonly string[]): Cluster | null {
     const t = c.tokens;
     let changed = false;
     for (let i = 0; i < t.length; i++) {
@@ -542,8 +614,47 @@ export class DrainMiner {
         changed = true;
       }
     }
-    if (changed) c.template = renderTemplate(t);
-    return changed;
+    if (!changed) return null;
+    const template = renderTemplate(t);
+    if (template === c.template) return c; // a typed mask became <*>: same text, same name
+    c.template = template;
+    return this.#rename(c, fingerprintOfText(template));
+  }
+
+  /**
+   * `c`'s template changed: it takes the fingerprint `fp`, or merges into the cluster that has it
+   * (or had it: a cluster renamed away from `fp` is more general and every line of `c` fits it).
+   */
+  #rename(c: Cluster, fp: string): Cluster {
+    const old = c.fingerprint;
+    if (this.#byFingerprint.get(old) === c) this.#byFingerprint.delete(old);
+    const other = this.#byFingerprint.get(fp) ?? this.#aliases.get(fp);
+    if (other === undefined || other === c) {
+      c.fingerprint = fp;
+      this.#byFingerprint.set(fp, c);
+      if (this.#aliases.get(fp) === c) this.#aliases.delete(fp);
+      this.#addAlias(old, c, true);
+      return c;
+    }
+    // One template, one cluster: `c` joins the cluster that has it.
+    other.size += c.size;
+    const leaf = c.leaf;
+    if (leaf !== null) {
+      const i = leaf.indexOf(c);
+      if (i >= 0) leaf.splice(i, 1);
+    }
+    c.leaf = null;
+    this.#byId.delete(c.id);
+    this.#mergedIds.set(c.id, other);
+    other.mergedIds.push(c.id, ...c.mergedIds);
+    for (const id of c.mergedIds) this.#mergedIds.set(id, other);
+    for (const a of c.aliases) {
+      this.#aliases.set(a, other);
+      other.aliases.push(a);
+    }
+    this.#addAlias(old, other, true);
+    // Typed masks may differ under one rendering; a literal of `other` that `c` lacks becomes <*>.
+    return this.#generalize(other, c.tokens) ?? other;
   }
 }
 

@@ -2,7 +2,8 @@
  * `observebridge patterns`: mines raw log messages offline. Reads every line first, then writes one
  * JSON object per input line, in input order: `{"cluster": <id>, "template": <final template>}`,
  * where the template is the one the line's cluster has after ALL input, variables as `<*>`.
- * Cluster ids are small integers in order of first appearance.
+ * Cluster ids are small integers in order of first appearance; a cluster that merged into another
+ * (their templates became one, see drain.ts) is reported under the id of the one it merged into.
  *
  * Memory: one 32-bit cluster id per input line plus the clusters; lines are not kept.
  */
@@ -43,9 +44,14 @@ export class OfflineMiner {
     return this.#count;
   }
 
-  /** The cluster id of input line `i` (0-based). */
+  /** The cluster id of input line `i` (0-based), after merges. */
   clusterAt(i: number): number {
-    return this.#ids[i]!;
+    return this.#live(this.#ids[i]!);
+  }
+
+  /** The id a cluster goes by now: the cluster it merged into, or itself (also when evicted). */
+  #live(id: number): number {
+    return this.#miner.cluster(id)?.clusterId ?? id;
   }
 
   /** The final template of a cluster. */
@@ -56,7 +62,7 @@ export class OfflineMiner {
   /** Calls `emit` for each line in input order with its cluster and final template. */
   forEach(emit: (p: PatternLine, index: number) => void): void {
     for (let i = 0; i < this.#count; i++) {
-      const cluster = this.#ids[i]!;
+      const cluster = this.clusterAt(i);
       emit({ cluster, template: this.#templates.get(cluster) ?? '' }, i);
     }
   }

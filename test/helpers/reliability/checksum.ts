@@ -20,15 +20,18 @@ const QUERIES: Record<string, string> = {
     FROM service_call_5m c JOIN dim_tenant t USING (tenant_id)
     JOIN dim_resource s ON s.resource_id = c.src_resource_id JOIN dim_resource d ON d.resource_id = c.dst_resource_id
     LEFT JOIN oo_locator l ON l.id = c.sample_ref`,
+  // A row's pattern as it resolves now (log_pattern_alias: a pattern renamed since keeps its old rows).
   log_pattern_5m: `
-    SELECT json_build_array(p.bucket, t.code, r.urn, lp.fingerprint, p.count_total, p.count_error,
+    SELECT json_build_array(p.bucket, t.code, r.urn, lp.canonical, p.count_total, p.count_error,
              l.dataset, l.t_from, l.t_to, l.query_hint)::text AS line
     FROM log_pattern_5m p JOIN dim_tenant t USING (tenant_id) JOIN dim_resource r ON r.resource_id = p.resource_id
-    JOIN log_pattern lp ON lp.fingerprint_id = p.fingerprint_id LEFT JOIN oo_locator l ON l.id = p.sample_ref`,
+    JOIN log_pattern_resolved lp ON lp.fingerprint_id = p.fingerprint_id LEFT JOIN oo_locator l ON l.id = p.sample_ref`,
+  // The patterns as they are now: rows under a former name are aliases, not patterns.
   log_pattern: `
     SELECT json_build_array(t.code, p.fingerprint, p.pattern, p.sample_message, p.severity, p.attrs_schema,
              p.first_seen, p.last_seen)::text AS line
-    FROM log_pattern p JOIN dim_tenant t USING (tenant_id)`,
+    FROM log_pattern p JOIN dim_tenant t USING (tenant_id)
+    WHERE NOT EXISTS (SELECT 1 FROM log_pattern_alias a WHERE a.tenant_id = p.tenant_id AND a.fingerprint = p.fingerprint)`,
   dim_resource: `
     SELECT json_build_array(t.code, r.urn, r.type, r.name, r.env, r.region, r.zone, r.labels)::text AS line
     FROM dim_resource r JOIN dim_tenant t USING (tenant_id)`,

@@ -148,6 +148,63 @@ for (const driver of drivers()) {
         await t.close();
       }
     });
+
+    it('a pattern that generalizes in a later window is renamed; earlier rows resolve to the new name', async () => {
+      const t = await openTestDb(driver);
+      try {
+        const [tenant] = await seedTenants(t.db, ['acme']);
+        const w1 = { from: T0, to: T0 + 5 * M };
+        const w2 = { from: T0 + 5 * M, to: T0 + 10 * M };
+        // The depot word is constant in window 1 and varies from window 2 on.
+        const lines = (w: number, who: string, n: number) =>
+          Array.from({ length: n }, (_, i) => log(w + i * 1000, `quote for order ${i} ready at ${who} depot in 3ms`));
+        const source = fixed([...lines(T0, 'north', 3), ...lines(T0 + 5 * M, 'south', 2)]);
+        const job = ooLogsJob();
+        await runWindow(t.db, job, tenant!, w1, source);
+        await runWindow(t.db, job, tenant!, w2, source);
+        const aliases = await t.db.query<{ fingerprint: string; canonical: string }>(
+          'SELECT fingerprint, canonical FROM log_pattern_alias',
+        );
+        assert.equal(aliases.rows.length, 1);
+        const resolved = await t.db.query<{ bucket: Date; pattern: string; n: number }>(
+          `SELECT c.bucket, p.pattern, c.count_total::int AS n FROM log_pattern_5m c
+             JOIN log_pattern_resolved r USING (fingerprint_id) JOIN log_pattern p ON p.fingerprint_id = r.canonical_id
+            ORDER BY c.bucket`,
+        );
+        assert.deepEqual(
+          resolved.rows.map((r) => [r.bucket.getTime(), r.pattern, r.n]),
+          [
+            [T0, 'quote for order <*> ready at <*> depot in <*>', 3],
+            [T0 + 5 * M, 'quote for order <*> ready at <*> depot in <*>', 2],
+          ],
+        );
+        assert.equal(
+          aliases.rows[0]!.canonical,
+          (
+            await t.db.query<{ f: string }>(
+              "SELECT fingerprint AS f FROM log_pattern WHERE pattern = 'quote for order <*> ready at <*> depot in <*>'",
+            )
+          ).rows[0]!.f,
+        );
+        // A new process loads the canonical pattern only (the former name is an alias) and keeps it.
+        const again = ooLogsJob();
+        await runWindow(t.db, again, tenant!, w1, source);
+        const after = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM log_pattern_alias');
+        assert.equal(after.rows[0]!.n, 1);
+        const rerun = await t.db.query<{ fp: string }>(
+          `SELECT p.fingerprint AS fp FROM log_pattern_5m c JOIN log_pattern p USING (fingerprint_id)
+            WHERE c.bucket = $1`,
+          [new Date(T0)],
+        );
+        assert.deepEqual(
+          rerun.rows.map((r) => r.fp),
+          [aliases.rows[0]!.canonical],
+          'the re-run window is written under the canonical name',
+        );
+      } finally {
+        await t.close();
+      }
+    });
   });
 }
 

@@ -15,15 +15,57 @@ test('same template with different variables gets one cluster and one fingerprin
   assert.notEqual(m.add('Deleting block blk_1 file /data/x').fingerprint, a.fingerprint);
 });
 
-test('a fingerprint does not change when its template generalizes', () => {
+test('a fingerprint follows the template: a generalized pattern is renamed, its old name an alias', () => {
   const m = new DrainMiner();
   const a = m.add('user alice logged in from 10.0.0.1 via web');
+  assert.equal(a.fingerprint, fingerprintOfText('user alice logged in from <*> via web'));
+  assert.deepEqual(m.takeRenames(), []);
   const b = m.add('user bob logged in from 10.0.0.2 via web');
   assert.equal(b.change, 'generalized');
   assert.equal(b.template, 'user <*> logged in from <*> via web');
-  assert.equal(b.fingerprint, a.fingerprint);
-  // The fingerprint is the hash of the first masked line, and stays that.
-  assert.equal(a.fingerprint, fingerprintOfText('user alice logged in from <*> via web'));
+  assert.equal(b.clusterId, a.clusterId);
+  assert.equal(b.fingerprint, fingerprintOfText('user <*> logged in from <*> via web'));
+  assert.deepEqual(m.takeRenames(), [{ from: a.fingerprint, to: b.fingerprint }]);
+  assert.deepEqual(m.takeRenames(), [], 'taken once');
+  assert.equal(m.resolve(a.fingerprint), b.fingerprint);
+  assert.equal(m.resolve(b.fingerprint), b.fingerprint);
+  assert.equal(m.add('user carol logged in from 10.0.0.3 via web').fingerprint, b.fingerprint);
+});
+
+test('one template, one pattern: a cluster renamed into a known name merges; ids and names resolve', () => {
+  // Another process generalized `x`'s pattern and wrote the new one and an alias row; this miner
+  // loads both while it still has `x`.
+  const m = new DrainMiner();
+  const x = m.add('job alpha moved to queue slow after retry');
+  const general = 'job <*> moved to queue slow after retry';
+  const y = m.seed(
+    fingerprintOfText(general),
+    general.split(' '),
+    'job beta moved to queue slow after retry'.split(' '),
+  );
+  assert.notEqual(y, x.clusterId);
+  m.alias(x.fingerprint, fingerprintOfText(general));
+  assert.equal(m.cluster(x.clusterId)?.clusterId, y);
+  assert.equal(m.resolve(x.fingerprint), fingerprintOfText(general));
+  assert.deepEqual(
+    m.clusters().map((c) => [c.template, c.size]),
+    [[general, 1]],
+  );
+  assert.equal(m.add('job alpha moved to queue slow after retry').clusterId, y);
+  // Rows stored under names that are not their template's (written before names followed templates)
+  // become aliases of the template's name when seeded; two of them with one template are one pattern.
+  const s = new DrainMiner();
+  const t = ['disk', '<*>', 'is', '<*>', 'full'];
+  const a = s.seed('11', t, ['disk', 'sda1', 'is', '91%', 'full']);
+  const b = s.seed('22', t, ['disk', 'sdb', 'is', '95%', 'full']);
+  assert.equal(a, b);
+  const canonical = fingerprintOfText('disk <*> is <*> full');
+  assert.deepEqual(s.takeRenames(), [
+    { from: '11', to: canonical },
+    { from: '22', to: canonical },
+  ]);
+  assert.equal(s.resolve('22'), canonical);
+  assert.equal(s.add('disk sdc is 97% full').fingerprint, canonical);
 });
 
 test('fingerprints are non-negative 63-bit decimal strings', () => {
@@ -88,21 +130,23 @@ test('order independence: what is guaranteed', () => {
     .map((l) => rev.add(l).fingerprint)
     .reverse();
   assert.deepEqual(f, r);
-  // Not guaranteed: lines that Drain merges although masking left them different take the
-  // fingerprint of whichever came first.
+  // Also when Drain merges lines that masking left different: the fingerprint is the final
+  // template's, whichever line came first (earlier answers resolve to it).
   const p = new DrainMiner();
   const q = new DrainMiner();
   const u1 = 'user alice logged in from 10.0.0.1 via web';
   const u2 = 'user bob logged in from 10.0.0.2 via web';
-  p.add(u1);
+  const p1 = p.add(u1).fingerprint;
   const pf = p.add(u2).fingerprint;
-  q.add(u2);
+  const q1 = q.add(u2).fingerprint;
   const qf = q.add(u1).fingerprint;
-  assert.notEqual(pf, qf);
-  // ...but both miners agree once they share state: a miner loaded from p's export gives p's answer.
-  const q2 = DrainMiner.load(p.export());
+  assert.equal(pf, qf);
+  assert.equal(p.resolve(p1), pf);
+  assert.equal(q.resolve(q1), qf);
+  // A miner loaded from an export knows the aliases too.
+  const q2 = DrainMiner.load(JSON.parse(JSON.stringify(p.export())) as ReturnType<DrainMiner['export']>);
+  assert.equal(q2.resolve(p1), pf);
   assert.equal(q2.add(u1).fingerprint, pf);
-  assert.equal(q2.add(u2).fingerprint, pf);
 });
 
 test('export/load roundtrip keeps clusters, fingerprints and matching', () => {
