@@ -93,3 +93,12 @@ export async function watchedPage(
 export function noProblems(p: PageProblems): boolean {
   return p.console.length + p.errors.length + p.failed.length + p.foreign.length === 0;
 }
+
+/** The status page's pages, the demo tenant each is shown with, and what shows it has drawn its data. */
+export const STATUS_PAGES: readonly { id: string; tenant: string; ready: string }[] = [
+  { id: 'overview', tenant: 'globex', ready: '#status-table tbody tr' },
+  { id: 'graph', tenant: 'globex', ready: '#graph-stats[data-edges]' },
+  { id: 'topology', tenant: 'acme', ready: '#topo-stats[data-edges]' },
+  { id: 'events', tenant: 'globex', ready: '#event-id' },
+  { id: 'replay', tenant: 'globex', ready: '#replay-form' },
+];

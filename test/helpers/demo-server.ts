@@ -33,7 +33,7 @@ export async function cli(args: string[], env: Record<string, string> = {}): Pro
     return r.stdout;
   } catch (e) {
     const x = e as { code?: number; stderr?: string };
-    throw new Error(`observebridge ${args.join(' ')}: exit ${x.code}\n${(x.stderr ?? '').slice(-2000)}`);
+    throw new Error(`observebridge ${args.join(' ')}: exit ${x.code}\n${(x.stderr ?? '').slice(-2000)}`, { cause: e });
   }
 }
 

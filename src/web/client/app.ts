@@ -6,16 +6,28 @@
 import { ApiFailure, get, onAuthNeeded, setToken, token, type StatusResponse } from './api.js';
 import { h } from './dom.js';
 import type { Page, PageContext } from './page.js';
-import { eventsPage } from './pages/events.js';
-import { graphPage } from './pages/graph.js';
-import { overviewPage } from './pages/overview.js';
-import { replayPage } from './pages/replay.js';
-import { topologyPage } from './pages/topology.js';
 
-const PAGES: Page[] = [overviewPage, graphPage, topologyPage, eventsPage, replayPage];
+/**
+ * The pages, each loaded when first shown: the overview does not wait for the graph library
+ * (cytoscape is most of the page's script) to download and compile.
+ */
+interface PageEntry {
+  id: string;
+  title: string;
+  load(): Promise<Page>;
+}
+const PAGES: PageEntry[] = [
+  { id: 'overview', title: 'Overview', load: async () => (await import('./pages/overview.js')).overviewPage },
+  { id: 'graph', title: 'Call graph', load: async () => (await import('./pages/graph.js')).graphPage },
+  { id: 'topology', title: 'Topology', load: async () => (await import('./pages/topology.js')).topologyPage },
+  { id: 'events', title: 'Events', load: async () => (await import('./pages/events.js')).eventsPage },
+  { id: 'replay', title: 'Replay', load: async () => (await import('./pages/replay.js')).replayPage },
+];
 const TENANT_KEY = 'observebridge.tenant';
 
 let meta: Pick<StatusResponse, 'tenants' | 'jobs'> | null = null;
+/** The first /api/status, handed to the first page shown (the overview draws it at once). */
+let firstStatus: StatusResponse | null = null;
 let leave: (() => void) | null = null;
 
 const nav = h('nav', { class: 'nav', 'aria-label': 'pages' });
@@ -23,7 +35,7 @@ const tenantSelect = h('select', { id: 'tenant', 'aria-label': 'tenant' });
 const main = h('main', { id: 'main' });
 const loginBox = h('div', { id: 'login', class: 'login', hidden: true });
 
-function parseRoute(): { page: Page; params: URLSearchParams } {
+function parseRoute(): { page: PageEntry; params: URLSearchParams } {
   const raw = location.hash.replace(/^#\/?/, '');
   const [id, qs] = raw.split('?', 2) as [string, string | undefined];
   const page = PAGES.find((p) => p.id === id) ?? PAGES[0]!;
@@ -75,7 +87,7 @@ function showLogin(f: ApiFailure): void {
   loginBox.hidden = false;
 }
 
-function renderNav(current: Page, params: URLSearchParams): void {
+function renderNav(current: PageEntry, params: URLSearchParams): void {
   const keep = new URLSearchParams();
   const t = params.get('tenant');
   if (t) keep.set('tenant', t);
@@ -97,14 +109,14 @@ function renderNav(current: Page, params: URLSearchParams): void {
 async function render(): Promise<void> {
   if (!meta) return;
   leave?.();
-  const { page, params } = parseRoute();
+  const { page: entry, params } = parseRoute();
   const codes = meta.tenants.map((t) => t.code);
   const wanted = params.get('tenant') ?? sessionStorage.getItem(TENANT_KEY);
   const tenant = wanted && codes.includes(wanted) ? wanted : (codes[0] ?? '');
   sessionStorage.setItem(TENANT_KEY, tenant);
   tenantSelect.value = tenant;
-  renderNav(page, params);
-  document.title = `${page.title} · ObserveBridge`;
+  renderNav(entry, params);
+  document.title = `${entry.title} · ObserveBridge`;
 
   let active = true;
   const timers: number[] = [];
@@ -114,10 +126,13 @@ async function render(): Promise<void> {
     for (const t of timers) clearInterval(t);
     for (const fn of leaving) fn();
   };
+  const status = firstStatus;
+  firstStatus = null;
   const ctx: PageContext = {
     params,
     tenant,
     meta,
+    status,
     get active() {
       return active;
     },
@@ -126,7 +141,7 @@ async function render(): Promise<void> {
         if (v === null) params.delete(k);
         else params.set(k, v);
       }
-      history.replaceState(null, '', hashFor(page.id, params));
+      history.replaceState(null, '', hashFor(entry.id, params));
     },
     every(ms, fn, now = true) {
       const run = async () => {
@@ -145,8 +160,10 @@ async function render(): Promise<void> {
     },
   };
   main.replaceChildren();
-  main.dataset.page = page.id;
+  main.dataset.page = entry.id;
   try {
+    const page = await entry.load();
+    if (!active) return;
     await page.render(main, ctx);
   } catch (e) {
     if (!active) return;
@@ -156,7 +173,8 @@ async function render(): Promise<void> {
 
 async function start(): Promise<void> {
   try {
-    meta = await get<StatusResponse>('/api/status', { windows: 1 });
+    firstStatus = await get<StatusResponse>('/api/status', { windows: 30 });
+    meta = firstStatus;
   } catch (e) {
     if (e instanceof ApiFailure && (e.status === 401 || e.status === 403)) return; // the login form is up
     main.replaceChildren(h('p', { class: 'error' }, `The API did not answer: ${e instanceof Error ? e.message : e}`));

@@ -8,6 +8,8 @@ export interface PageContext {
   tenant: string;
   /** Configured tenants and jobs, from the first /api/status. */
   meta: Pick<StatusResponse, 'tenants' | 'jobs'>;
+  /** The shell's own /api/status when this is the first page shown (fresh), else null. */
+  status: StatusResponse | null;
   /** Replaces some route parameters (null removes one) without rendering the page again. */
   setParams(p: Record<string, string | null>): void;
   /** Runs fn every `ms` until the page is left (and once now when `now`). */

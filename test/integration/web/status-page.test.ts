@@ -9,7 +9,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'puppeteer-core';
-import { chromiumPath, launchChromium, watchedPage, type Headless, type PageProblems } from '../../helpers/browser.js';
+import {
+  chromiumPath,
+  launchChromium,
+  STATUS_PAGES,
+  watchedPage,
+  type Headless,
+  type PageProblems,
+} from '../../helpers/browser.js';
 import { cli, demoDb, serveDemo, type DemoDb, type DemoServer } from '../../helpers/demo-server.js';
 
 interface GraphJson {
@@ -20,15 +27,6 @@ interface GraphJson {
 const found = chromiumPath();
 const skip = 'missing' in found ? `status page browser tests: ${found.missing}` : false;
 if (skip) console.log(`# skipped: ${skip}`);
-
-/** Each page and what shows it has drawn its data. */
-const PAGES: [string, string][] = [
-  ['overview', '#status-table tbody tr'],
-  ['graph', '#graph-stats[data-edges]'],
-  ['topology', '#topo-stats[data-edges]'],
-  ['events', '#event-id'],
-  ['replay', '#replay-form'],
-];
 
 function clean(p: PageProblems, what: string): void {
   assert.deepEqual(p, { console: [], errors: [], failed: [], foreign: [] }, what);
@@ -72,10 +70,10 @@ describe('status page in headless Chromium', { skip, timeout: 600_000 }, () => {
     [390, 844],
   ] as const) {
     it(`every page loads on the demo data at ${width}×${height}: no console error, no foreign request`, async () => {
-      for (const [id, ready] of PAGES) {
+      for (const { id, tenant, ready } of STATUS_PAGES) {
         const { page, problems } = await watchedPage(chrome.browser, server!.url, { width, height });
         try {
-          await page.goto(`${server!.url}/#/${id}?tenant=${id === 'topology' ? 'acme' : 'globex'}`, {
+          await page.goto(`${server!.url}/#/${id}?tenant=${tenant}`, {
             waitUntil: 'load',
           });
           await page.waitForSelector(ready, { timeout: 30_000 });

@@ -181,7 +181,8 @@ export const graphPage: Page = {
   async render(root, ctx) {
     const tenantMeta = ctx.meta.tenants.find((t) => t.code === ctx.tenant);
     const calls = tenantMeta?.data.calls;
-    const oldest = calls?.oldest ? Date.parse(calls.oldest) + 2 * STEP : null;
+    // The first instant whose graph has a bucket: the end of the oldest bucket.
+    const oldest = calls?.oldest ? Date.parse(calls.oldest) + STEP : null;
     const newest = calls?.newest_end ? Date.parse(calls.newest_end) : null;
 
     const atInput = h('input', { type: 'datetime-local', id: 'graph-at', step: 300, 'aria-label': 'instant (UTC)' });
@@ -208,7 +209,7 @@ export const graphPage: Page = {
       h('span', { class: 'lg-sep' }),
       h('span', { class: 'muted small' }, 'width: rps'),
     );
-    if (oldest !== null && newest !== null && newest >= oldest) {
+    if (oldest !== null && newest !== null && newest > oldest) {
       slider.min = String(oldest);
       slider.max = String(newest);
       slider.step = String(STEP);
@@ -284,6 +285,9 @@ export const graphPage: Page = {
         h('h4', {}, 'Events'),
         eventsBox,
       );
+      // The span the graph covers: a past graph's as_of; the live one ends where its newest bucket does.
+      const newestEdge = graph.edges.map((e) => Date.parse(e.last_seen)).reduce((a, b) => Math.max(a, b), -Infinity);
+      const liveEnd = Number.isFinite(newestEdge) ? new Date(newestEdge + STEP).toISOString() : null;
       const at = graph.as_of ?? null;
       const loadImpact = async () => {
         const hops = Number(hopsSel.value);
@@ -313,15 +317,11 @@ export const graphPage: Page = {
           tenant: ctx.tenant,
           since: '10m',
           limit: 20,
-          at,
+          at: at ?? liveEnd,
         });
         if (!ctx.active || selected !== urn) return;
         depsBox.replaceChildren(
-          h(
-            'p',
-            { class: 'muted small' },
-            `${fmtTime(r.from)} – ${fmtTime(r.to)}${r.span_basis === 'newest_data' ? ' (newest data)' : ''}`,
-          ),
+          h('p', { class: 'muted small' }, `calls ${fmtTime(r.from)} – ${fmtTime(r.to)}`),
           r.dependencies.length === 0
             ? h('p', { class: 'muted small' }, 'no outgoing calls in this span')
             : h(

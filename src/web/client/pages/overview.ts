@@ -162,7 +162,10 @@ export const overviewPage: Page = {
       last = r;
       draw();
     };
-    await load();
+    if (ctx.status) {
+      last = ctx.status;
+      draw();
+    } else await load();
     ctx.every(REFRESH_MS, load, false);
   },
 };
