@@ -11,6 +11,7 @@ import { ooCallsJob } from '../../../src/jobs/oo-calls.js';
 import { ooMetricsJob } from '../../../src/jobs/oo-metrics.js';
 import { queueStatus, statusPairs } from '../../../src/queue/status.js';
 import { drivers } from '../../helpers/db.js';
+import { cli } from '../../helpers/demo-server.js';
 import { enqueue, getJson, iso, M, NOW, openApiHarness, TOKEN, type ApiHarness } from './harness.js';
 
 const H = 60 * M;
@@ -132,6 +133,32 @@ for (const driver of drivers()) {
       await h.db.query('DELETE FROM service_call_5m WHERE tenant_id = $1', [h.tenants[1]!.id]);
       const none = await getJson(h, `/api/services/${encodeURIComponent(service)}/dependencies?tenant=globex`);
       assert.deepEqual([none.json.span_basis, none.json.newest_data, none.json.dependencies], ['now', null, []]);
+    });
+
+    it('query deps without --at, long after the data: the newest data’s span, and says so', async (t) => {
+      if (driver !== 'postgres' || !h.t.schema) {
+        t.skip('the CLI opens its own database: tested on the server, where it can share the test schema');
+        return;
+      }
+      // The fixture's data ends 2026-06-10T11:55Z, long before the CLI's own clock (the real now).
+      const db = `${process.env.DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${h.t.schema},public`)}`;
+      const json = JSON.parse(
+        await cli(['query', 'deps', service, '--tenant', 'acme', '--limit', '50', '--db', db, '--json']),
+      );
+      assert.equal(json.span_basis, 'newest_data');
+      assert.deepEqual([json.from, json.to, json.newest_data], [iso(NOW - 35 * M), iso(NOW - 5 * M), iso(NOW - 5 * M)]);
+      const api = await getJson(
+        h,
+        `/api/services/${encodeURIComponent(service)}/dependencies?tenant=acme&limit=50&at=${iso(NOW - 5 * M)}`,
+      );
+      assert.deepEqual(json.dependencies, api.json.dependencies);
+      assert.ok(json.dependencies.length > 0);
+      const text = await cli(['query', 'deps', service, '--tenant', 'acme', '--db', db]);
+      assert.match(text.split('\n')[0]!, /ending at the newest call data \(nothing in the 30m before now\)$/);
+      assert.match(text, /^dependency\s+p95_ms/m);
+      // Asked for an empty span: says where the data is.
+      const empty = await cli(['query', 'deps', service, '--tenant', 'acme', '--at', iso(NOW + H), '--db', db]);
+      assert.match(empty, new RegExp(`no calls from this service in the span; try --at ${iso(NOW - 5 * M)}`));
     });
 
     it('the page: `/` and its assets behind the same check as the API, with a CSP and ETags', async () => {
