@@ -27,6 +27,7 @@ import { metricsRoute } from './routes/metrics.js';
 import { dependenciesRoute, evidenceRoute, runsRoute, topologyRoute } from './routes/reads.js';
 import { statusRoute } from './routes/status.js';
 import { registerWebUi } from '../web/plugin.js';
+import { ackEventRoute, getEventRoute, listEventsRoute, reloadRulesRoute } from './routes/rule-events.js';
 import { parseInput } from './validate.js';
 import { OpsAgent } from '../ops/agent.js';
 import { registerFormJsonParser } from '../ops/http.js';
@@ -74,6 +75,10 @@ export const ROUTES: readonly RouteSpec[] = [
   graphImpactRoute,
   statusRoute,
   ...OPS_ROUTES,
+  listEventsRoute,
+  getEventRoute,
+  ackEventRoute,
+  reloadRulesRoute,
 ] as RouteSpec[];
 
 function version(): string {

@@ -3,6 +3,7 @@ import { ConfigError, errorMessage, ObserveBridgeError } from '../core/errors.js
 import { registerCase } from '../ops/cli.js';
 import { registerBackfill } from './backfill.js';
 import { registerDoctor } from './doctor.js';
+import { registerEvents } from './events.js';
 import { registerGraph } from './graph.js';
 import { registerMigrate } from './migrate.js';
 import { registerPatterns } from './patterns.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerStatus(program);
   registerQuery(program);
   registerCase(program);
+  registerEvents(program);
   return program;
 }
 

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { isDuration, parseDuration } from '../core/duration.js';
 import { ConfigError, ObserveBridgeError } from '../core/errors.js';
 import { dependencyReport, type DependencyReport } from '../db/queries/dependencies.js';
-import { eventEvidence, UUID_RE, type EventEvidence } from '../db/queries/evidence.js';
+import { getEvidence } from '../db/queries/events.js';
+import { UUID_RE, type EventEvidence } from '../db/queries/evidence.js';
 import { findTenant, type TenantRow } from '../db/queries/tenant.js';
 import { topologyAt, type TopoCursor, type TopoEdge } from '../db/queries/topology.js';
 import type { Db } from '../db/types.js';
@@ -157,11 +158,11 @@ export function registerQuery(program: Command): void {
     if (!UUID_RE.test(eventId)) throw new ConfigError(`query: <event-id> must be a UUID (got '${eventId}')`);
     await withTenant(opts, async (db, t) => {
       const page = 1000;
-      const r = await eventEvidence(db, { tenantId: t.id, eventId, limit: page, offset: 0 });
+      const r = await getEvidence(db, { tenantId: t.id, eventId, limit: page, offset: 0 });
       if (!r) throw new ObserveBridgeError('not_found', `query: no event ${eventId} for tenant '${t.code}'`);
       // Every link, a page at a time (the API pages; the CLI prints the whole event).
       for (let offset = page, last = r.evidence.length; last === page; offset += page) {
-        const more = await eventEvidence(db, { tenantId: t.id, eventId, limit: page, offset });
+        const more = await getEvidence(db, { tenantId: t.id, eventId, limit: page, offset });
         last = more?.evidence.length ?? 0;
         r.evidence.push(...(more?.evidence ?? []));
       }

@@ -5,6 +5,7 @@ import { parseDuration } from '../core/duration.js';
 import { ConfigError } from '../core/errors.js';
 import { builtInJobs } from '../jobs/index.js';
 import { JobRegistry } from '../jobs/registry.js';
+import type { RulesJobDefinition } from '../jobs/rules.js';
 import { Runtime } from '../runner/runtime.js';
 import { runServices } from '../runner/services.js';
 import { parseShard } from '../scheduler/shard.js';
@@ -39,7 +40,7 @@ export function registerRun(program: Command): void {
         const runtime = await Runtime.create({
           config: ctx.loaded.config,
           db: ctx.db,
-          jobs: builtInJobs(),
+          jobs: builtInJobs({ configPath: ctx.loaded.path }),
           logger: ctx.logger,
           ...(shard ? { shard } : {}),
         });
@@ -73,7 +74,9 @@ export function registerRun(program: Command): void {
           if (service) runtime.addService(service);
         }
         await runtime.start();
+        const offHup = reloadRulesOnSighup(runtime);
         const reason = await untilStopRequested(runtime);
+        offHup();
         ctx.logger.info({ reason, grace_ms: grace }, 'stopping: no new windows; running ones may finish');
         await runtime.stop(grace);
         process.exitCode = runtime.runner.fatal ? 1 : 0;
@@ -94,6 +97,22 @@ function untilStopRequested(runtime: Runtime): Promise<string> {
     process.once('SIGTERM', onSignal);
     runtime.events.on('runner:fatal', ({ error }) => resolve(`fatal: ${error.message}`));
   });
+}
+
+/** SIGHUP re-reads the rules (a broken rule is logged with its path; the others are loaded). */
+function reloadRulesOnSighup(runtime: Runtime): () => void {
+  const onHup = () => {
+    const def = runtime.registry.jobs.find((j) => j.name === 'rules') as RulesJobDefinition | undefined;
+    if (!def) return;
+    try {
+      const r = def.book.reload();
+      runtime.logger.info({ rules: r.rules, problems: r.problems }, 'SIGHUP: rules reloaded');
+    } catch (e) {
+      runtime.logger.error({ err: String(e) }, 'SIGHUP: config could not be loaded; the current rules stay');
+    }
+  };
+  process.on('SIGHUP', onHup);
+  return () => process.off('SIGHUP', onHup);
 }
 
 function durationOption(name: string, text: string): number {

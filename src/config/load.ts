@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import { packageRoot } from '../core/package-root.js';
 import { patternsConfigSchema } from '../patterns/config.js';
+import { parseRules } from '../rules/config.js';
 import { sourceConfigSchema } from '../sources/registry.js';
 import { configSchema, type ParsedConfig } from './schema.js';
 
@@ -55,8 +56,18 @@ export function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): 
   return out;
 }
 
+/** `rules: 'lenient'` (a reload): broken rules are left to parseRules to report; the rest must be valid. */
+export interface ParseOptions {
+  rules?: 'strict' | 'lenient';
+}
+
 /** Parses and validates config text; every problem is listed with its path. */
-export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): ParsedConfig {
+export function parseConfig(
+  text: string,
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+  opts: ParseOptions = {},
+): ParsedConfig {
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
     const problems = doc.errors.map((e) => {
@@ -70,15 +81,16 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     throw new ConfigError(`config: ${file}: must be a YAML mapping`);
   }
   const parsed = configSchema.safeParse(applyEnv(raw as Record<string, unknown>, env));
-  const problems = parsed.success ? crossCheck(parsed.data) : zodProblems(parsed.error);
+  const problems = parsed.success ? crossCheck(parsed.data, opts) : zodProblems(parsed.error);
   if (problems.length > 0) {
     throw new ConfigError(`config: ${file} has ${problems.length} problem(s):\n  ${problems.join('\n  ')}`, problems);
   }
   return (parsed as { data: ParsedConfig }).data;
 }
 
-function crossCheck(c: ParsedConfig): string[] {
+function crossCheck(c: ParsedConfig, opts: ParseOptions): string[] {
   const problems: string[] = [];
+  if (c.rules !== undefined && opts.rules !== 'lenient') problems.push(...parseRules(c.rules).problems);
   for (const [name, src] of Object.entries(c.sources)) {
     const r = sourceConfigSchema.safeParse(src);
     if (!r.success) problems.push(...zodProblems(r.error, `sources.${name}`));
@@ -109,7 +121,11 @@ function crossCheck(c: ParsedConfig): string[] {
   return problems;
 }
 
-export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+export function loadConfig(
+  path: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  opts: ParseOptions = {},
+): LoadedConfig {
   const file = path ? resolve(path) : defaultConfigPath();
   let text: string;
   try {
@@ -117,7 +133,7 @@ export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = pr
   } catch (e) {
     throw new ConfigError(`config: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
-  return { path: file, config: resolveRelativePaths(parseConfig(text, file, env), dirname(file)) };
+  return { path: file, config: resolveRelativePaths(parseConfig(text, file, env, opts), dirname(file)) };
 }
 
 /** File paths in the config (topology inputs) are relative to the config file's folder. */

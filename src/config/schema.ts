@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isDuration, parseDuration } from '../core/duration.js';
 import { opsConfigSchema } from '../ops/config.js';
+import { rulesSectionSchema } from '../rules/config.js';
 
 /** A duration string (`30s`, `5m`, `1h`, `7d`) parsed to milliseconds. */
 export const duration = z
@@ -139,6 +140,8 @@ export const configSchema = z
     jobs: z.record(z.string(), jobOverrideSchema).default({}),
     /** The OPS agent (src/ops/config.ts). */
     ops: opsConfigSchema.default({}),
+    /** Rules over the summaries (events with evidence): src/rules/config.ts validates each rule. */
+    rules: rulesSectionSchema,
   })
   .strict();
 

@@ -46,5 +46,7 @@ export interface JobDefinition {
   after?: { job: string; lookbehind: number }[];
   /** Windows of one tenant run one at a time, in order (stateful jobs such as oo-logs). */
   sequential?: boolean;
+  /** Whether the job runs when the config does not say (`jobs.<name>.enabled`); default true. */
+  enabledByDefault?: (config: ParsedConfig) => boolean;
   run(ctx: JobContext, tenant: Tenant, w: Window): Promise<JobResult>;
 }

@@ -107,7 +107,7 @@ export class JobRegistry {
     if (!s) {
       const def = this.get(job);
       const tenant = this.#config.tenants.find((t) => t.code === tenantCode);
-      s = resolveSettings(def, this.#config.jobs[job], tenant?.jobs?.[job], tenant);
+      s = resolveSettings(def, this.#config.jobs[job], tenant?.jobs?.[job], tenant, this.#config);
       this.#settings.set(key, s);
     }
     return s;
@@ -119,10 +119,11 @@ export function resolveSettings(
   global: JobOverride | undefined,
   perTenant: JobOverride | undefined,
   tenant: TenantConfig | undefined,
+  config?: ParsedConfig,
 ): JobSettings {
   const pick = <K extends keyof JobOverride>(k: K): JobOverride[K] | undefined => perTenant?.[k] ?? global?.[k];
   return {
-    enabled: pick('enabled') ?? JOB_DEFAULTS.enabled,
+    enabled: pick('enabled') ?? (config && def.enabledByDefault ? def.enabledByDefault(config) : JOB_DEFAULTS.enabled),
     align: pick('align') ?? def.align,
     delay: pick('delay') ?? def.delay,
     concurrency: pick('concurrency') ?? JOB_DEFAULTS.concurrency,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { dependencyReport } from '../../db/queries/dependencies.js';
-import { eventEvidence, UUID_RE } from '../../db/queries/evidence.js';
+import { getEvidence } from '../../db/queries/events.js';
+import { UUID_RE } from '../../db/queries/evidence.js';
 import { listRuns, RUN_STATUSES, type RunCursor } from '../../db/queries/runs.js';
 import { topologyAt, type TopoCursor } from '../../db/queries/topology.js';
 import { defineRoute } from '../context.js';
@@ -101,7 +102,7 @@ export const evidenceRoute = defineRoute({
   responses: { 200: '{event, evidence}', 400: 'Invalid id or query', 404: 'No such event for this tenant' },
   async handler({ params, query, ctx }) {
     const t = await requireTenant(ctx.db, query.tenant);
-    const r = await eventEvidence(ctx.db, {
+    const r = await getEvidence(ctx.db, {
       tenantId: t.id,
       eventId: params.id,
       limit: query.limit,

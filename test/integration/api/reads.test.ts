@@ -412,9 +412,13 @@ for (const driver of drivers()) {
       >;
       assert.deepEqual(Object.keys(paths).sort(), [
         '/adapter/exec',
+        '/api/events',
+        '/api/events/{id}',
+        '/api/events/{id}/ack',
         '/api/events/{id}/evidence',
         '/api/graph',
         '/api/graph/impact',
+        '/api/rules/reload',
         '/api/runs',
         '/api/services/{urn}/dependencies',
         '/api/status',

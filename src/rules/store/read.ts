@@ -1,0 +1,316 @@
+/**
+ * The rules job's reads: summary rows for the ranges the evaluated rules need (merged per table, so
+ * overlapping lookbacks are read once), the pattern pairs new_pattern compares with, and the
+ * previous state rows. Everything is tenant-scoped and bound as parameters.
+ */
+import { iso, toMs } from '../../db/sql-file.js';
+import { sqlFolder } from '../../db/sql-file.js';
+import type { Queryable } from '../../db/types.js';
+import type { Rule } from '../config.js';
+import type { FieldValue, RuleTable, SummaryRow } from '../fields.js';
+import type { RowRange, RowSource } from '../evaluate.js';
+import type { KeyState, Phase } from '../lifecycle.js';
+import { quantileOf } from '../values.js';
+
+const sql = sqlFolder(new URL('./', import.meta.url));
+
+const n = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/** Merges overlapping or touching ranges per table. */
+export function mergeRanges(ranges: readonly RowRange[]): RowRange[] {
+  const out: RowRange[] = [];
+  const byTable = new Map<RuleTable, RowRange[]>();
+  for (const r of ranges) byTable.set(r.table, [...(byTable.get(r.table) ?? []), r]);
+  for (const [table, list] of [...byTable.entries()].sort()) {
+    list.sort((a, b) => a.from - b.from);
+    let cur: RowRange | undefined;
+    for (const r of list) {
+      if (cur && r.from <= cur.to) cur.to = Math.max(cur.to, r.to);
+      else {
+        if (cur) out.push(cur);
+        cur = { table, from: r.from, to: r.to };
+      }
+    }
+    if (cur) out.push(cur);
+  }
+  return out;
+}
+
+interface CallRowDb {
+  bucket: Date;
+  src_resource_id: unknown;
+  dst_resource_id: unknown;
+  calls: unknown;
+  errors: unknown;
+  rps: number | null;
+  err_rate: number | null;
+  p50_ms: number | null;
+  p95_ms: number | null;
+  sample_ref: unknown;
+  sketch: Uint8Array | null;
+  src: string;
+  src_type: string;
+  src_name: string;
+  src_namespace: string | null;
+  dst: string;
+  dst_type: string;
+  dst_name: string;
+  dst_namespace: string | null;
+}
+
+interface MetricRowDb {
+  bucket: Date;
+  resource_id: unknown;
+  metric: string;
+  labels: Record<string, unknown> | null;
+  labels_hash: string;
+  avg_val: number | null;
+  max_val: number | null;
+  min_val: number | null;
+  p95_val: number | null;
+  count: unknown;
+  sum_val: number | null;
+  sketch: Uint8Array | null;
+  urn: string;
+  type: string;
+  name: string;
+  namespace: string | null;
+  locator_id: unknown;
+}
+
+interface PatternRowDb {
+  bucket: Date;
+  resource_id: unknown;
+  fingerprint_id: unknown;
+  count_total: unknown;
+  count_error: unknown;
+  sample_ref: unknown;
+  urn: string;
+  type: string;
+  name: string;
+  namespace: string | null;
+  fingerprint: string;
+  pattern: string;
+  severity: string | null;
+}
+
+function callRow(r: CallRowDb): SummaryRow {
+  const bucket = toMs(r.bucket)!;
+  const src = Number(r.src_resource_id);
+  const dst = Number(r.dst_resource_id);
+  return {
+    table: 'service_call_5m',
+    bucket,
+    fields: {
+      bucket,
+      src: r.src,
+      src_type: r.src_type,
+      src_name: r.src_name,
+      src_namespace: r.src_namespace,
+      dst: r.dst,
+      dst_type: r.dst_type,
+      dst_name: r.dst_name,
+      dst_namespace: r.dst_namespace,
+      calls: n(r.calls),
+      errors: n(r.errors),
+      rps: r.rps,
+      err_rate: r.err_rate,
+      p50_ms: r.p50_ms,
+      p95_ms: r.p95_ms,
+    },
+    sketch: r.sketch,
+    locatorId: n(r.sample_ref),
+    ref: {
+      table: 'service_call_5m',
+      keys: { bucket: iso(bucket), src_resource_id: src, dst_resource_id: dst, src: r.src, dst: r.dst },
+    },
+    resourceIds: { src, dst },
+  };
+}
+
+function metricRow(r: MetricRowDb): SummaryRow {
+  const bucket = toMs(r.bucket)!;
+  const rid = Number(r.resource_id);
+  const fields: Record<string, FieldValue> = {
+    bucket,
+    resource: r.urn,
+    resource_type: r.type,
+    resource_name: r.name,
+    namespace: r.namespace,
+    metric: r.metric,
+    avg: r.avg_val,
+    max: r.max_val,
+    min: r.min_val,
+    p95: r.p95_val,
+    count: n(r.count),
+    sum: r.sum_val,
+  };
+  const labels: Record<string, FieldValue> = {};
+  for (const [k, v] of Object.entries(r.labels ?? {})) {
+    const fv = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v);
+    fields[`labels.${k}`] = fv;
+    labels[k] = fv;
+  }
+  return {
+    table: 'metric_1m',
+    bucket,
+    fields,
+    sketch: r.sketch,
+    locatorId: n(r.locator_id),
+    ref: {
+      table: 'metric_1m',
+      keys: { bucket: iso(bucket), resource_id: rid, metric: r.metric, labels_hash: r.labels_hash, resource: r.urn },
+    },
+    resourceIds: { resource: rid },
+  };
+}
+
+function patternRow(r: PatternRowDb): SummaryRow {
+  const bucket = toMs(r.bucket)!;
+  const rid = Number(r.resource_id);
+  const fid = Number(r.fingerprint_id);
+  return {
+    table: 'log_pattern_5m',
+    bucket,
+    fields: {
+      bucket,
+      resource: r.urn,
+      resource_type: r.type,
+      resource_name: r.name,
+      namespace: r.namespace,
+      fingerprint: r.fingerprint,
+      pattern: r.pattern,
+      severity: r.severity,
+      count_total: n(r.count_total),
+      count_error: n(r.count_error),
+    },
+    sketch: null,
+    locatorId: n(r.sample_ref),
+    ref: {
+      table: 'log_pattern_5m',
+      keys: { bucket: iso(bucket), resource_id: rid, fingerprint_id: fid, resource: r.urn, fingerprint: r.fingerprint },
+    },
+    resourceIds: { resource: rid, fingerprint: fid },
+  };
+}
+
+/** What a rule over `table` needs read: sketches (a quantile) and, for metric_1m, which metrics. */
+function tableNeeds(rules: readonly Rule[], table: RuleTable): { sketch: boolean; metrics: string[] | null } {
+  let sketch = false;
+  let metrics: Set<string> | null = new Set();
+  for (const r of rules) {
+    if (!('table' in r) || r.table !== table) continue;
+    const specs = 'value' in r ? [r.value, ...('guard' in r ? (r.guard ?? []) : [])] : [];
+    if (specs.some((s) => quantileOf(s) !== null)) sketch = true;
+    // A metric rule that names its metric with eq/in reads only those; one that does not reads all.
+    const m = r.where?.find((f) => f.field === 'metric' && (f.op === 'eq' || f.op === 'in'));
+    if (!m) metrics = null;
+    else if (metrics) for (const v of Array.isArray(m.value) ? m.value : [m.value]) metrics.add(String(v));
+  }
+  return { sketch, metrics: metrics === null ? null : [...metrics].sort() };
+}
+
+/**
+ * Reads the rows for `ranges` (and the new_pattern history spans) and returns them as a RowSource
+ * the pure evaluation filters by bucket.
+ */
+export async function loadRows(
+  db: Queryable,
+  tenantId: number,
+  rules: readonly Rule[],
+  need: { ranges: RowRange[]; seen: { from: number; to: number }[] },
+): Promise<{ source: RowSource; read: Record<string, number> }> {
+  const loaded = new Map<RuleTable, SummaryRow[]>();
+  const read: Record<string, number> = {};
+  for (const range of mergeRanges(need.ranges)) {
+    const needs = tableNeeds(rules, range.table);
+    let rows: SummaryRow[];
+    if (range.table === 'service_call_5m') {
+      const r = await db.query<CallRowDb>(sql('calls.sql'), [tenantId, iso(range.from), iso(range.to), needs.sketch]);
+      rows = r.rows.map(callRow);
+    } else if (range.table === 'metric_1m') {
+      const r = await db.query<MetricRowDb>(sql('metrics.sql'), [
+        tenantId,
+        iso(range.from),
+        iso(range.to),
+        needs.sketch,
+        needs.metrics,
+      ]);
+      rows = r.rows.map(metricRow);
+    } else {
+      const r = await db.query<PatternRowDb>(sql('patterns.sql'), [tenantId, iso(range.from), iso(range.to)]);
+      rows = r.rows.map(patternRow);
+    }
+    read[range.table] = (read[range.table] ?? 0) + rows.length;
+    const list = loaded.get(range.table);
+    if (list) list.push(...rows);
+    else loaded.set(range.table, rows);
+  }
+  const seenSets = new Map<string, Set<string>>();
+  for (const s of need.seen) {
+    const k = `${s.from}:${s.to}`;
+    if (seenSets.has(k)) continue;
+    const r = await db.query<{ resource_id: unknown; fingerprint_id: unknown }>(sql('patterns-seen.sql'), [
+      tenantId,
+      iso(s.from),
+      iso(s.to),
+    ]);
+    seenSets.set(k, new Set(r.rows.map((x) => `${Number(x.resource_id)}|${Number(x.fingerprint_id)}`)));
+  }
+  const source: RowSource = {
+    rows(table, from, to) {
+      return (loaded.get(table) ?? []).filter((r) => r.bucket >= from && r.bucket < to);
+    },
+    seen(from, to) {
+      return seenSets.get(`${from}:${to}`) ?? new Set();
+    },
+  };
+  return { source, read };
+}
+
+interface StateRowDb {
+  rule_id: string;
+  group_key: string;
+  window_from: Date;
+  phase: Phase;
+  firing: boolean;
+  value: number | null;
+  fire_streak: number;
+  clear_streak: number;
+  windows: number;
+  flaps: number;
+  peak_value: number | null;
+  event_id: string | null;
+  opened_window: Date | null;
+}
+
+/** Latest state per rule and key before `windowFrom` (within `horizon` ms). */
+export async function loadPrevState(
+  db: Queryable,
+  tenantId: number,
+  windowFrom: number,
+  horizon: number,
+): Promise<Map<string, Map<string, KeyState>>> {
+  const r = await db.query<StateRowDb>(sql('state-prev.sql'), [tenantId, iso(windowFrom), iso(windowFrom - horizon)]);
+  const out = new Map<string, Map<string, KeyState>>();
+  for (const s of r.rows) {
+    let m = out.get(s.rule_id);
+    if (!m) out.set(s.rule_id, (m = new Map()));
+    m.set(s.group_key, {
+      ruleId: s.rule_id,
+      key: s.group_key,
+      windowFrom: toMs(s.window_from)!,
+      phase: s.phase,
+      firing: s.firing,
+      value: s.value,
+      fireStreak: s.fire_streak,
+      clearStreak: s.clear_streak,
+      windows: s.windows,
+      flaps: s.flaps,
+      peak: s.peak_value,
+      eventId: s.event_id,
+      openedWindow: toMs(s.opened_window),
+    });
+  }
+  return out;
+}

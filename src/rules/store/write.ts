@@ -1,0 +1,275 @@
+/**
+ * The rules job's writes for one window, inside the job's transaction: what an earlier run of the
+ * window wrote is removed first (its state rows, the links it added, the events it opened and no
+ * longer opens), then the window's state rows, events and evidence links are written. Same input,
+ * same rows: event ids are derived (lifecycle.eventIdOf), links are unique per event and reference.
+ */
+import { iso, sqlFolder, toMs } from '../../db/sql-file.js';
+import type { Queryable } from '../../db/types.js';
+import type { Rule } from '../config.js';
+import { eventText } from '../event-text.js';
+import type { SummaryRow } from '../fields.js';
+import { fingerprintOf, type EventChange } from '../lifecycle.js';
+import { formatValue } from '../template.js';
+
+const sql = sqlFolder(new URL('./', import.meta.url));
+
+export const STATE_COLUMNS = [
+  'window_from',
+  'tenant_id',
+  'rule_id',
+  'group_key',
+  'phase',
+  'firing',
+  'value',
+  'fire_streak',
+  'clear_streak',
+  'windows',
+  'flaps',
+  'peak_value',
+  'event_id',
+  'opened_window',
+] as const;
+
+const DIM_OF: Record<SummaryRow['table'], string> = {
+  metric_1m: 'metric',
+  service_call_5m: 'trace',
+  log_pattern_5m: 'log',
+};
+
+export interface WindowWrite {
+  tenantId: number;
+  window: { from: number; to: number };
+  /** Per evaluated rule, the lifecycle changes of this window. */
+  changes: { rule: Rule; changes: EventChange[] }[];
+  /** State rows older than this are pruned (never read again). */
+  pruneBefore: number;
+}
+
+export interface WindowWriteResult {
+  opened: Record<string, number>;
+  resolved: Record<string, number>;
+  updated: number;
+  links: number;
+  states: number;
+  dropped: number;
+}
+
+interface Link {
+  eventId: string;
+  dim: string;
+  refPg: unknown;
+  refOo: number | null;
+  note: string;
+}
+
+function rowNote(r: SummaryRow): string {
+  const f = r.fields;
+  const at = new Date(r.bucket).toISOString();
+  if (r.table === 'service_call_5m') {
+    return `${f.src} -> ${f.dst} at ${at}: p95 ${formatValue(f.p95_ms)} ms, ${formatValue(f.errors)}/${formatValue(f.calls)} errors`;
+  }
+  if (r.table === 'metric_1m') {
+    return `${f.metric} of ${f.resource} at ${at}: avg ${formatValue(f.avg)}, max ${formatValue(f.max)}, p95 ${formatValue(f.p95)}`;
+  }
+  return `${f.resource} at ${at}: ${formatValue(f.count_error)}/${formatValue(f.count_total)} error lines: ${f.pattern}`;
+}
+
+/** Links for the rows that made a group fire, their callee's/caller's error patterns and topology. */
+async function linksFor(
+  tx: Queryable,
+  tenantId: number,
+  eventId: string,
+  rows: readonly SummaryRow[],
+): Promise<Link[]> {
+  const links: Link[] = rows.map((r) => ({
+    eventId,
+    dim: DIM_OF[r.table],
+    refPg: r.ref,
+    refOo: r.locatorId,
+    note: rowNote(r),
+  }));
+  const edges = rows.filter((r) => r.table === 'service_call_5m');
+  if (edges.length === 0) return links;
+  const buckets: string[] = [];
+  const ids: number[] = [];
+  const roles: string[] = [];
+  const seen = new Set<string>();
+  for (const e of edges) {
+    for (const [role, id] of [
+      ['callee', e.resourceIds.dst!],
+      ['caller', e.resourceIds.src!],
+    ] as const) {
+      const k = `${e.bucket}|${id}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      buckets.push(iso(e.bucket));
+      ids.push(id);
+      roles.push(role);
+    }
+  }
+  const logs = await tx.query<{
+    role: string;
+    bucket: Date;
+    resource_id: unknown;
+    fingerprint_id: unknown;
+    count_total: unknown;
+    count_error: unknown;
+    sample_ref: unknown;
+    urn: string;
+    fingerprint: string;
+    pattern: string;
+  }>(sql('related-logs.sql'), [tenantId, buckets, ids, roles]);
+  for (const l of logs.rows) {
+    const at = iso(toMs(l.bucket)!);
+    links.push({
+      eventId,
+      dim: 'log',
+      refPg: {
+        table: 'log_pattern_5m',
+        keys: {
+          bucket: at,
+          resource_id: Number(l.resource_id),
+          fingerprint_id: Number(l.fingerprint_id),
+          resource: l.urn,
+          fingerprint: l.fingerprint,
+        },
+      },
+      refOo: l.sample_ref == null ? null : Number(l.sample_ref),
+      note: `${l.role} ${l.urn} at ${at}: ${Number(l.count_error)}/${Number(l.count_total)} error lines: ${l.pattern}`,
+    });
+  }
+  const times: string[] = [];
+  const tids: number[] = [];
+  const tseen = new Set<number>();
+  for (const e of edges) {
+    for (const id of [e.resourceIds.src!, e.resourceIds.dst!]) {
+      if (tseen.has(id)) continue;
+      tseen.add(id);
+      times.push(iso(e.bucket));
+      tids.push(id);
+    }
+  }
+  const topo = await tx.query<{
+    src_resource_id: unknown;
+    dst_resource_id: unknown;
+    relation: string;
+    origin: string;
+    valid_from: Date | null;
+    src: string;
+    dst: string;
+  }>(sql('related-topo.sql'), [tenantId, times, tids]);
+  for (const t of topo.rows) {
+    links.push({
+      eventId,
+      dim: 'topo',
+      refPg: {
+        table: 'topo_edge_time',
+        keys: {
+          src_resource_id: Number(t.src_resource_id),
+          dst_resource_id: Number(t.dst_resource_id),
+          relation: t.relation,
+          origin: t.origin,
+          valid_from: t.valid_from ? iso(toMs(t.valid_from)!) : null,
+          src: t.src,
+          dst: t.dst,
+        },
+      },
+      refOo: null,
+      note: `topology: ${t.src} ${t.relation} ${t.dst} (${t.origin})`,
+    });
+  }
+  return links;
+}
+
+export async function writeWindow(tx: Queryable, w: WindowWrite): Promise<WindowWriteResult> {
+  const { tenantId, window } = w;
+  const wf = iso(window.from);
+  await tx.query(sql('rerun-clear.sql'), [tenantId, wf]);
+  await tx.query(sql('rerun-clear-links.sql'), [tenantId, wf]);
+  const out: WindowWriteResult = { opened: {}, resolved: {}, updated: 0, links: 0, states: 0, dropped: 0 };
+  const states: unknown[][] = [];
+  const opened: string[] = [];
+  const links: Link[] = [];
+  for (const { rule, changes } of w.changes) {
+    for (const c of changes) {
+      const s = c.state;
+      states.push([
+        wf,
+        tenantId,
+        s.ruleId,
+        s.key,
+        s.phase,
+        s.firing,
+        s.value,
+        s.fireStreak,
+        s.clearStreak,
+        s.windows,
+        s.flaps,
+        s.peak,
+        s.eventId,
+        s.openedWindow === null ? null : iso(s.openedWindow),
+      ]);
+      if (s.eventId === null) continue;
+      if (c.action === 'resolve') {
+        await tx.query(sql('event-resolve.sql'), [tenantId, s.eventId, wf, iso(window.to)]);
+        out.resolved[rule.id] = (out.resolved[rule.id] ?? 0) + 1;
+        continue;
+      }
+      if (c.action === 'hold') continue;
+      const text = eventText(rule, c, window);
+      const g = c.group!;
+      // first_seen: the start of the data that first fired; detected_at: the end of that window.
+      const span = 'range' in rule && rule.range !== undefined ? rule.range : rule.every;
+      const openedEnd = (s.openedWindow ?? window.from) + (window.to - window.from);
+      const firstSeen = openedEnd - span;
+      await tx.query(sql('event-upsert.sql'), [
+        s.eventId,
+        tenantId,
+        g.resourceId,
+        text.severity,
+        text.kind,
+        text.title,
+        text.summary,
+        JSON.stringify(text.labels),
+        JSON.stringify({ rule: fingerprintOf(rule.id, s.key) }),
+        'open',
+        rule.id,
+        fingerprintOf(rule.id, s.key),
+        JSON.stringify(g.fields),
+        iso(firstSeen),
+        iso(window.to),
+        null,
+        s.value,
+        s.peak,
+        s.windows,
+        s.flaps,
+        s.openedWindow === null ? null : iso(s.openedWindow),
+        wf,
+        iso(openedEnd),
+      ]);
+      if (c.action === 'open') {
+        opened.push(s.eventId);
+        out.opened[rule.id] = (out.opened[rule.id] ?? 0) + 1;
+      } else out.updated++;
+      links.push(...(await linksFor(tx, tenantId, s.eventId, g.evidence)));
+    }
+  }
+  if (states.length > 0) out.states = await tx.copyRows('rule_state', STATE_COLUMNS, states);
+  const dropped = await tx.query(sql('rerun-drop-events.sql'), [tenantId, wf, opened]);
+  out.dropped = dropped.rowCount;
+  if (links.length > 0) {
+    const r = await tx.query(sql('links-insert.sql'), [
+      tenantId,
+      wf,
+      links.map((l) => l.eventId),
+      links.map((l) => l.dim),
+      links.map((l) => JSON.stringify(l.refPg)),
+      links.map((l) => l.refOo),
+      links.map((l) => l.note),
+    ]);
+    out.links = r.rowCount;
+  }
+  await tx.query(sql('state-prune.sql'), [tenantId, iso(w.pruneBefore)]);
+  return out;
+}
