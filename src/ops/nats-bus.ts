@@ -28,6 +28,11 @@ export interface NatsBusOptions {
 }
 
 const enc = new TextEncoder();
+
+function serverAtLeast(version: string, major: number, minor: number): boolean {
+  const [a = 0, b = 0] = version.split('.').map((x) => Number.parseInt(x, 10));
+  return a > major || (a === major && b >= minor);
+}
 const dec = new TextDecoder();
 
 export class NatsBus implements Bus {
@@ -63,19 +68,27 @@ export class NatsBus implements Bus {
       await jsm.streams.add({ name: o.stream, subjects });
     }
     this.#js = jetstream(nc);
+    // filter_subjects (several filters on one consumer) needs nats-server 2.10; Debian 12 ships 2.9.
+    // There, a role with several filters gets one durable consumer per filter: the inbox row is per
+    // role, so dedupe is unchanged; only the order across those subjects is not kept.
+    const multi = serverAtLeast(nc.info?.version ?? '0.0.0', 2, 10);
     for (const s of this.#subs) {
-      const durable = `${o.durablePrefix}_${s.consumer}`;
-      await jsm.consumers.add(o.stream, {
-        durable_name: durable,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-        filter_subjects: s.subjects.map((x) => o.subjectPrefix + x),
-        ack_wait: (o.ackWaitMs ?? 30_000) * 1_000_000,
-      });
-      const consumer = await this.#js.consumers.get(o.stream, durable);
-      const iter = await consumer.consume({ max_messages: 64 });
-      this.#iters.push(iter);
-      this.#loops.push(this.#loop(s, iter));
+      const groups = multi || s.subjects.length === 1 ? [s.subjects] : s.subjects.map((x) => [x]);
+      for (const [i, filters] of groups.entries()) {
+        const durable = `${o.durablePrefix}_${s.consumer}${groups.length > 1 ? `_${i}` : ''}`;
+        const prefixed = filters.map((x) => o.subjectPrefix + x);
+        await jsm.consumers.add(o.stream, {
+          durable_name: durable,
+          ack_policy: AckPolicy.Explicit,
+          deliver_policy: DeliverPolicy.All,
+          ...(prefixed.length === 1 ? { filter_subject: prefixed[0]! } : { filter_subjects: prefixed }),
+          ack_wait: (o.ackWaitMs ?? 30_000) * 1_000_000,
+        });
+        const consumer = await this.#js.consumers.get(o.stream, durable);
+        const iter = await consumer.consume({ max_messages: 64 });
+        this.#iters.push(iter);
+        this.#loops.push(this.#loop(s, iter));
+      }
     }
   }
 
