@@ -132,7 +132,9 @@ export class NatsBus implements Bus {
     for (const s of this.#subs)
       if (s.subjects.some((f) => subjectMatches(f, m.topic))) this.#waiting.get(s.consumer)!.add(m.msgId);
     const body = enc.encode(JSON.stringify({ msg_id: m.msgId, topic: m.topic, key: m.key, payload: m.payload }));
-    await this.#js.publish(subject, body, { msgID: m.msgId });
+    const ack = await this.#js.publish(subject, body, { msgID: m.msgId });
+    // Dropped by JetStream's duplicate window: no consumer will see it again, so none waits for it.
+    if (ack.duplicate) for (const w of this.#waiting.values()) w.delete(m.msgId);
   }
 
   pending(): number {

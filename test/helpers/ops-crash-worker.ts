@@ -34,7 +34,9 @@ async function count(db: Db, sql: string): Promise<number> {
 }
 
 workerMain<CrashWorkerSpec>('ops-crash-worker', async (spec) => {
-  const db: Db = spec.db.startsWith('postgres') ? await PgDb.open(spec.db, { schema: spec.schema!, max: 4 }) : await PgliteDb.open(spec.db);
+  const db: Db = spec.db.startsWith('postgres')
+    ? await PgDb.open(spec.db, { schema: spec.schema!, max: 4 })
+    : await PgliteDb.open(spec.db);
   const rand = seededRandom(spec.seed);
   const bus = new NatsBus({ ...spec.nats, logger: silentLogger, ackWaitMs: 1500 });
   bus.subscribe({
@@ -73,7 +75,10 @@ workerMain<CrashWorkerSpec>('ops-crash-worker', async (spec) => {
   while (Date.now() < until) {
     while ((await relay.pumpOnce()).published > 0);
     const left = await count(db, 'SELECT count(*) AS n FROM outbox WHERE published_at IS NULL');
-    const missing = await count(db, 'SELECT count(*) AS n FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM crash_effect e WHERE e.msg_id = o.msg_id)');
+    const missing = await count(
+      db,
+      'SELECT count(*) AS n FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM crash_effect e WHERE e.msg_id = o.msg_id)',
+    );
     if (left === 0 && missing === 0) {
       say('drained');
       await bus.stop();

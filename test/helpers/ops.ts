@@ -4,19 +4,27 @@ import type { Db } from '../../src/db/types.js';
 import { silentLogger } from '../../src/obs/logger.js';
 import { createMetrics, type Metrics } from '../../src/obs/metrics.js';
 import { OpsAgent, type OpsAgentOptions } from '../../src/ops/agent.js';
-import type { OpsConfig } from '../../src/ops/config.js';
+import type { z } from 'zod';
+import { opsConfigSchema } from '../../src/ops/config.js';
 
 export const OPS_NOW = Date.parse('2026-12-02T12:00:00Z');
 export const MIN = 60_000;
 
 export function opsAgent(
   db: Db,
-  config: OpsConfig = {},
+  config: z.input<typeof opsConfigSchema> = {},
   extra: Partial<OpsAgentOptions> = {},
 ): { agent: OpsAgent; metrics: Metrics; clock: ManualClock } {
   const metrics = createMetrics({ defaultMetrics: false });
   const clock = new ManualClock(OPS_NOW);
-  const agent = new OpsAgent({ db, config, logger: silentLogger, registry: metrics.registry, clock, ...extra });
+  const agent = new OpsAgent({
+    db,
+    config: opsConfigSchema.parse(config),
+    logger: silentLogger,
+    registry: metrics.registry,
+    clock,
+    ...extra,
+  });
   return { agent, metrics, clock };
 }
 

@@ -54,75 +54,89 @@ async function check(db: Db): Promise<{ rows: number; deliveries: number; duplic
   assert.ok(rows > 0);
   assert.equal(await q('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL'), 0, 'every row published');
   assert.equal(
-    await q('SELECT count(*) AS n FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM crash_effect e WHERE e.msg_id = o.msg_id)'),
+    await q(
+      'SELECT count(*) AS n FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM crash_effect e WHERE e.msg_id = o.msg_id)',
+    ),
     0,
     'no message lost',
   );
-  assert.equal(await q('SELECT count(*) AS n FROM (SELECT msg_id FROM crash_effect GROUP BY msg_id HAVING count(*) > 1) d'), 0, 'no double effect');
+  assert.equal(
+    await q('SELECT count(*) AS n FROM (SELECT msg_id FROM crash_effect GROUP BY msg_id HAVING count(*) > 1) d'),
+    0,
+    'no double effect',
+  );
   assert.equal(await q('SELECT count(*) AS n FROM crash_effect'), rows, 'one effect per message, nothing else');
   // Each case's messages: created, transition, cmd.plan.generate — a partial case only when killed mid-way.
   const deliveries = await q('SELECT count(*) AS n FROM crash_delivery');
   return { rows, deliveries, duplicates: deliveries - rows };
 }
 
-describe('reliability: OPS outbox under SIGKILL between commit and publish', { skip: url ? false : 'no NATS server (NATS_URL or 127.0.0.1:4222); .ci/run starts one' }, () => {
-  for (const driver of drivers()) {
-    it(`${driver}: ${KILLS} kills; every message published and applied exactly once by the deduplicating consumer`, { timeout: 300_000 }, async () => {
-      const names = natsNames(`crash_${driver}`);
-      const rand = prng(driver === 'pglite' ? 19 : 20);
-      let db: Db;
-      let target: string;
-      let schema: string | undefined;
-      let cleanup: () => Promise<void>;
-      if (driver === 'pglite') {
-        const dir = mkdtempSync(join(tmpdir(), 'ob-ops-crash-'));
-        db = await PgliteDb.open(dir);
-        await migrate(db);
-        await db.exec(TABLES);
-        await db.close();
-        target = dir;
-        cleanup = async () => rmSync(dir, { recursive: true, force: true });
-      } else {
-        const t = await openTestDb('postgres');
-        await t.db.exec(TABLES);
-        db = t.db;
-        target = process.env.DATABASE_URL!;
-        schema = t.schema;
-        cleanup = () => t.close();
-      }
-      const spec = (mode: CrashWorkerSpec['mode'], seed: number): CrashWorkerSpec => ({
-        db: target,
-        ...(schema ? { schema } : {}),
-        nats: { url: url!, ...names },
-        mode,
-        seed,
-      });
-      try {
-        let killed = 0;
-        const markers = { committed: 0, published: 0 };
-        for (let k = 0; k < KILLS; k++) {
-          const marker = k % 2 === 0 ? 'committed' : 'published';
-          const e = await life(spec('produce', k + 1), { marker, nth: 1 + Math.floor(rand() * 6) });
-          assert.equal(e.signal, 'SIGKILL', `life ${k} ended by itself: ${e.code} ${e.stderr.slice(-500)}`);
-          killed++;
-          markers[marker]++;
-        }
-        const last = await life(spec('drain', 999));
-        assert.equal(last.code, 0, `drain: ${last.stdout.slice(-200)} ${last.stderr.slice(-1000)}`);
-        if (driver === 'pglite') db = await PgliteDb.open(target);
-        const r = await check(db);
-        assert.ok(killed >= 20);
-        process.stdout.write(
-          `# ops crash ${driver}: ${killed} kills (${markers.committed} after commit, ${markers.published} after publish), ` +
-            `${r.rows} messages, ${r.deliveries} deliveries, ${r.duplicates} duplicates absorbed by the inbox\n`,
-        );
-        // Kills after a publish and before its stamp must have made the relay publish something twice.
-        assert.ok(r.duplicates > 0, 'the scenario produced redeliveries');
-        if (driver === 'pglite') await db.close();
-      } finally {
-        await cleanup();
-        await deleteStream(url!, names.stream);
-      }
-    });
-  }
-});
+describe(
+  'reliability: OPS outbox under SIGKILL between commit and publish',
+  { skip: url ? false : 'no NATS server (NATS_URL or 127.0.0.1:4222); .ci/run starts one' },
+  () => {
+    for (const driver of drivers()) {
+      it(
+        `${driver}: ${KILLS} kills; every message published and applied exactly once by the deduplicating consumer`,
+        { timeout: 600_000 },
+        async () => {
+          const names = natsNames(`crash_${driver}`);
+          const rand = prng(driver === 'pglite' ? 19 : 20);
+          let db: Db;
+          let target: string;
+          let schema: string | undefined;
+          let cleanup: () => Promise<void>;
+          if (driver === 'pglite') {
+            const dir = mkdtempSync(join(tmpdir(), 'ob-ops-crash-'));
+            db = await PgliteDb.open(dir);
+            await migrate(db);
+            await db.exec(TABLES);
+            await db.close();
+            target = dir;
+            cleanup = async () => rmSync(dir, { recursive: true, force: true });
+          } else {
+            const t = await openTestDb('postgres');
+            await t.db.exec(TABLES);
+            db = t.db;
+            target = process.env.DATABASE_URL!;
+            schema = t.schema;
+            cleanup = () => t.close();
+          }
+          const spec = (mode: CrashWorkerSpec['mode'], seed: number): CrashWorkerSpec => ({
+            db: target,
+            ...(schema ? { schema } : {}),
+            nats: { url: url!, ...names },
+            mode,
+            seed,
+          });
+          try {
+            let killed = 0;
+            const markers = { committed: 0, published: 0 };
+            for (let k = 0; k < KILLS; k++) {
+              const marker = k % 2 === 0 ? 'committed' : 'published';
+              const e = await life(spec('produce', k + 1), { marker, nth: 1 + Math.floor(rand() * 6) });
+              assert.equal(e.signal, 'SIGKILL', `life ${k} ended by itself: ${e.code} ${e.stderr.slice(-500)}`);
+              killed++;
+              markers[marker]++;
+            }
+            const last = await life(spec('drain', 999));
+            assert.equal(last.code, 0, `drain: ${last.stdout.slice(-200)} ${last.stderr.slice(-1000)}`);
+            if (driver === 'pglite') db = await PgliteDb.open(target);
+            const r = await check(db);
+            assert.ok(killed >= 20);
+            process.stdout.write(
+              `# ops crash ${driver}: ${killed} kills (${markers.committed} after commit, ${markers.published} after publish), ` +
+                `${r.rows} messages, ${r.deliveries} deliveries, ${r.duplicates} duplicates absorbed by the inbox\n`,
+            );
+            // Kills after a publish and before its stamp must have made the relay publish something twice.
+            assert.ok(r.duplicates > 0, 'the scenario produced redeliveries');
+            if (driver === 'pglite') await db.close();
+          } finally {
+            await cleanup();
+            await deleteStream(url!, names.stream);
+          }
+        },
+      );
+    }
+  },
+);
