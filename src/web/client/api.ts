@@ -209,6 +209,7 @@ export interface Evidence {
   note: string | null;
   locator: Locator | null;
 }
+/** An event as the rules engine's read API returns it (src/db/queries/events.ts, issue #14). */
 export interface EventRecord {
   event_id: string;
   detected_at: string;
@@ -218,6 +219,24 @@ export interface EventRecord {
   summary: string | null;
   labels: unknown;
   resource: { urn: string; type: string } | null;
+  // The lifecycle fields come with the rules engine; absent on an older server.
+  status?: 'open' | 'resolved';
+  source?: string;
+  rule_id?: string | null;
+  first_seen?: string | null;
+  last_seen?: string | null;
+  resolved_at?: string | null;
+  value?: number | null;
+  peak_value?: number | null;
+  windows?: number;
+  flaps?: number;
+  acked?: { at: string; by: string | null; note: string | null } | null;
+  evidence_count?: number;
+}
+export interface EventPage {
+  tenant: string;
+  events: EventRecord[];
+  next: string | null;
 }
 export interface EventEvidence {
   tenant: string;
