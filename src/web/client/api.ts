@@ -66,6 +66,20 @@ export function post<T>(path: string, body: unknown): Promise<T> {
   return request<T>('POST', path, body);
 }
 
+let routes: Promise<Set<string>> | null = null;
+
+/**
+ * Whether this server has a route (its /openapi.json, read once): a page that uses a route of a
+ * newer server asks first instead of provoking a 404.
+ */
+export async function hasRoute(path: string): Promise<boolean> {
+  routes ??= get<{ paths: Record<string, unknown> }>('/openapi.json').then(
+    (d) => new Set(Object.keys(d.paths)),
+    () => new Set<string>(),
+  );
+  return (await routes).has(path);
+}
+
 // ---- shapes -----------------------------------------------------------------------------------
 
 export type Dataset = 'calls' | 'metrics' | 'logs';

@@ -1,4 +1,12 @@
-import { ApiFailure, get, type EventEvidence, type EventPage, type EventRecord, type Evidence } from '../api.js';
+import {
+  ApiFailure,
+  get,
+  hasRoute,
+  type EventEvidence,
+  type EventPage,
+  type EventRecord,
+  type Evidence,
+} from '../api.js';
 import { badge, copyText, fmtNum, fmtTime, h, shortUrn } from '../dom.js';
 import type { Page, PageContext } from '../page.js';
 
@@ -13,17 +21,13 @@ async function listEvents(
   tenant: string,
   q: { status?: string | null; since?: string | null; limit?: number },
 ): Promise<EventPage | null> {
-  try {
-    return await get<EventPage>('/api/events', {
-      tenant,
-      status: q.status ?? null,
-      since: q.since ?? null,
-      limit: q.limit ?? 200,
-    });
-  } catch (e) {
-    if (e instanceof ApiFailure && e.status === 404 && e.code === 'not_found') return null;
-    throw e;
-  }
+  if (!(await hasRoute('/api/events'))) return null;
+  return get<EventPage>('/api/events', {
+    tenant,
+    status: q.status ?? null,
+    since: q.since ?? null,
+    limit: q.limit ?? 200,
+  });
 }
 
 /** OpenObserve's _search request for a locator: its SQL (the query hint) and time range in µs. */
