@@ -106,7 +106,8 @@ async function timescaleJobHealth(db: Queryable): Promise<Check> {
       `SELECT j.job_id, j.proc_name, s.total_failures, s.total_successes, s.last_run_status
          FROM timescaledb_information.jobs j
          LEFT JOIN timescaledb_information.job_stats s USING (job_id)
-        WHERE j.proc_name IN ('policy_compression', 'policy_retention')`,
+        WHERE j.proc_name IN ('policy_compression', 'policy_retention')
+          AND j.hypertable_schema = current_schema()`, // this install's policies, not other schemas'
     );
     const failing = r.rows.filter((x) => (x.total_failures ?? 0) > 0 && (x.total_successes ?? 0) === 0);
     if (failing.length > 0) {
