@@ -24,6 +24,7 @@ import type { Attrs, MetricPoint } from '../core/records.js';
 import { RejectStats } from '../core/reject-stats.js';
 import { RESOURCE_IDENTITY_KEYS, resourceIdentity } from '../core/urn.js';
 import type { Window } from '../core/window.js';
+import type { MetricAggregate } from '../sources/source.js';
 import { AggregatorCounters, type Aggregator } from './aggregator.js';
 import { DEFAULT_RELATIVE_ACCURACY, QuantileSketch } from './sketch.js';
 
@@ -44,8 +45,8 @@ export interface MetricRow {
   min: number;
   /** From the sketch: within `relativeAccuracy` of the exact value at index ⌊0.95·(n−1)⌋. */
   p95: number;
-  /** DDSketch protobuf (sketch.ts), mergeable into coarser buckets. */
-  sketch: Uint8Array;
+  /** DDSketch protobuf (sketch.ts), mergeable into coarser buckets; null for pushed-down groups (see addAggregate). */
+  sketch: Uint8Array | null;
 }
 
 export interface MetricsAggregatorOptions {
@@ -88,6 +89,8 @@ interface Series {
   labelKey: string;
   labels: Record<string, string>;
   sketch: QuantileSketch;
+  /** Pushed-down aggregates merged into this series (addAggregate), instead of points. */
+  pre?: { count: number; sum: number; min: number; max: number; p95: number };
 }
 
 interface PerMetric {
@@ -147,17 +150,51 @@ export class MetricsAggregator implements Aggregator<MetricPoint, MetricsOutput>
   add(p: MetricPoint): void {
     if (this.#finished) throw new Error('MetricsAggregator: add() after finish()');
     this.counters.in++;
-    if (typeof p.ts !== 'number' || !Number.isFinite(p.ts)) return this.counters.reject('bad_timestamp');
-    if (typeof p.value !== 'number' || !Number.isFinite(p.value)) return this.counters.reject('nan_value');
-    if (typeof p.name !== 'string' || p.name === '') return this.counters.reject('missing_name');
-    if (p.ts < this.#w.from || p.ts >= this.#w.to) return this.counters.reject('outside_window');
+    const s = this.#seriesOf(p, true);
+    if (s !== undefined) s.sketch.add(p.value);
+  }
+
+  /**
+   * A group the source aggregated (push-down): its series is found exactly as for a point with the
+   * group's labels and bucket, and count, sum, min and max add up exactly. Groups that land in one
+   * series (labels excluded by series_labels, an overflow series) keep the largest p95 — an upper
+   * bound, as p95s do not merge; such rows have no sketch.
+   */
+  addAggregate(a: MetricAggregate): void {
+    if (this.#finished) throw new Error('MetricsAggregator: addAggregate() after finish()');
+    this.counters.in++;
+    const s = this.#seriesOf(a.point, false);
+    if (s === undefined) return;
+    const pre = s.pre;
+    if (pre === undefined) s.pre = { count: a.count, sum: a.sum, min: a.min, max: a.max, p95: a.p95 };
+    else {
+      pre.count += a.count;
+      pre.sum += a.sum;
+      pre.min = Math.min(pre.min, a.min);
+      pre.max = Math.max(pre.max, a.max);
+      pre.p95 = Math.max(pre.p95, a.p95);
+    }
+  }
+
+  /** The series a point belongs to (opened if new), or undefined when it is rejected or dropped. */
+  #seriesOf(p: MetricPoint, checkValue: boolean): Series | undefined {
+    const reject = (reason: string): undefined => {
+      this.counters.reject(reason);
+      return undefined;
+    };
+    if (typeof p.ts !== 'number' || !Number.isFinite(p.ts)) return reject('bad_timestamp');
+    if (checkValue && (typeof p.value !== 'number' || !Number.isFinite(p.value))) return reject('nan_value');
+    if (typeof p.name !== 'string' || p.name === '') return reject('missing_name');
+    if (p.ts < this.#w.from || p.ts >= this.#w.to) return reject('outside_window');
     // Label keys sorted once: the sample key takes them all, the series key the kept ones (in order).
     const labelKeys = Object.keys(p.labels).sort();
-    const sample = this.#sampleKey(p, labelKeys);
-    if (this.#samples.has(sample)) return this.counters.reject('duplicate_sample');
-    this.#samples.add(sample);
+    if (checkValue) {
+      const sample = this.#sampleKey(p, labelKeys);
+      if (this.#samples.has(sample)) return reject('duplicate_sample');
+      this.#samples.add(sample);
+    }
     const id = this.#identity(p);
-    if (!id) return this.counters.reject('no_identity');
+    if (!id) return reject('no_identity');
 
     const bucket = floorTo(p.ts, this.#bucketMs);
     const keys = this.#seriesKeys(labelKeys);
@@ -175,14 +212,14 @@ export class MetricsAggregator implements Aggregator<MetricPoint, MetricsOutput>
         if (s === undefined) {
           if (pm.overflowSeries >= this.#cap) {
             pm.dropped++;
-            return;
+            return undefined;
           }
           pm.overflowSeries++;
           s = this.#open(slot, bucket, id, p.name, OVERFLOW_KEY, { ...OVERFLOW_LABELS });
         }
       }
     }
-    s.sketch.add(p.value);
+    return s;
   }
 
   finish(): MetricsOutput {
@@ -191,20 +228,27 @@ export class MetricsAggregator implements Aggregator<MetricPoint, MetricsOutput>
     const series = [...this.#series].sort(
       (a, b) => a.bucket - b.bucket || cmp(a.urn, b.urn) || cmp(a.metric, b.metric) || cmp(a.labelKey, b.labelKey),
     );
-    const rows: MetricRow[] = series.map((s) => ({
-      bucket: s.bucket,
-      resourceUrn: s.urn,
-      resourceAttrs: this.#resourceAttrs.get(s.urn) ?? {},
-      metric: s.metric,
-      labels: s.labels,
-      count: s.sketch.count,
-      sum: s.sketch.sum,
-      avg: s.sketch.sum / s.sketch.count,
-      max: s.sketch.max,
-      min: s.sketch.min,
-      p95: s.sketch.quantile(0.95),
-      sketch: s.sketch.toBytes(),
-    }));
+    const rows: MetricRow[] = series.map((s) => {
+      const head = {
+        bucket: s.bucket,
+        resourceUrn: s.urn,
+        resourceAttrs: this.#resourceAttrs.get(s.urn) ?? {},
+        metric: s.metric,
+        labels: s.labels,
+      };
+      const pre = s.pre;
+      if (pre !== undefined) return { ...head, ...pre, avg: pre.sum / pre.count, sketch: null } satisfies MetricRow;
+      return {
+        ...head,
+        count: s.sketch.count,
+        sum: s.sketch.sum,
+        avg: s.sketch.sum / s.sketch.count,
+        max: s.sketch.max,
+        min: s.sketch.min,
+        p95: s.sketch.quantile(0.95),
+        sketch: s.sketch.toBytes(),
+      } satisfies MetricRow;
+    });
     this.counters.out = rows.length;
     let overflowPoints = 0;
     let droppedPoints = 0;

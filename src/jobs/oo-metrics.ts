@@ -5,6 +5,7 @@ import { enterWindowWrite } from '../db/writers/chunk-gate.js';
 import { ooQueryHint, replaceLocators, type LocatorInput } from '../db/writers/locators.js';
 import { ResourceIdCache, upsertResources } from '../db/writers/resources.js';
 import { replaceWindowRows } from '../db/writers/window-rows.js';
+import { ConfigError } from '../core/errors.js';
 import type { JobContext, JobDefinition, JobResult } from './job.js';
 import { feedRecords } from './read-records.js';
 
@@ -29,6 +30,12 @@ export interface OoMetricsOptions {
   /** Labels that identify a series (default: all but the resource's identity). */
   series_labels?: { include?: string[]; exclude?: string[] };
   max_series_per_metric?: number;
+  /**
+   * Aggregation push-down: ask the source (OpenObserve) for per-minute, per-series aggregates
+   * (GROUP BY) instead of reading raw points. Same rows for counts, sums, min, max; p95 is OO's
+   * approx_percentile_cont; no sketch. See src/sources/README.md.
+   */
+  pushdown?: boolean;
 }
 
 /** oo-metrics: metric points of a 1-minute window → metric_1m (+ dim_resource, one locator per metric). */
@@ -46,7 +53,19 @@ export function ooMetricsJob(cache = new ResourceIdCache()): JobDefinition {
         ...(opts.series_labels ? { seriesLabels: opts.series_labels } : {}),
         ...(opts.max_series_per_metric ? { maxSeriesPerMetric: opts.max_series_per_metric } : {}),
       });
-      const read = await feedRecords(ctx, tenant, 'metrics', w, (p) => agg.add(p));
+      let read: number;
+      if (opts.pushdown === true) {
+        const src = ctx.source(tenant);
+        if (src.aggregateMetrics === undefined)
+          throw new ConfigError(
+            `config: jobs.oo-metrics.options.pushdown: tenant ${tenant.code}'s source (${src.kind}) cannot aggregate; only openobserve sources can`,
+          );
+        read = 0;
+        for await (const a of src.aggregateMetrics(tenant, w, ctx.stats, ctx.signal)) {
+          read++;
+          agg.addAggregate(a);
+        }
+      } else read = await feedRecords(ctx, tenant, 'metrics', w, (p) => agg.add(p));
       const { rows, stats } = agg.finish();
       const loc = ctx.source(tenant).location(tenant, 'metrics');
 

@@ -1,4 +1,4 @@
-import type { Dataset, TelemetryRecord } from '../core/records.js';
+import type { Dataset, MetricPoint, TelemetryRecord } from '../core/records.js';
 import type { RejectStats } from '../core/reject-stats.js';
 import type { Tenant } from '../core/tenant.js';
 import type { Window } from '../core/window.js';
@@ -25,4 +25,25 @@ export interface Source {
   ): AsyncIterable<TelemetryRecord>;
   location(tenant: Tenant, dataset: Dataset): SourceLocation;
   close?(): Promise<void>;
+  /**
+   * Aggregation push-down (optional; OpenObserve only): the window's metric points already
+   * aggregated by the source per minute bucket and series. See sources/openobserve/pushdown.ts.
+   */
+  aggregateMetrics?(
+    tenant: Tenant,
+    w: Window,
+    stats: RejectStats,
+    signal?: AbortSignal,
+  ): AsyncIterable<MetricAggregate>;
+}
+
+/** One pushed-down group: a series' minute bucket (`point.ts` = bucket start, `point.value` unused). */
+export interface MetricAggregate {
+  point: MetricPoint;
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  /** The source's p95 (OpenObserve: approx_percentile_cont, a t-digest estimate). */
+  p95: number;
 }

@@ -112,6 +112,11 @@ const metricRoute = router(
   plainResourceRoute,
 );
 
+/** Whether a metrics column is a label or resource attribute (not `value`, `_timestamp`, `__hash__`, …). */
+export function isMetricLabelColumn(col: string): boolean {
+  return metricRoute(col).to !== 'skip';
+}
+
 /** Splits the remaining columns of a row into resource attributes and attributes. */
 function split(row: Record<string, unknown>, route: (col: string) => Route, resource: Attrs, attrs: Attrs): void {
   for (const col in row) {

@@ -38,6 +38,8 @@ export const openobserveConfigSchema = z
     discovery_ttl: durationField('5m'),
     /** Refuse a window when more than this many rows share one microsecond (they must come in one page). */
     max_rows_per_instant: z.number().int().min(1).default(1_000_000),
+    /** Aggregation push-down (oo-metrics `pushdown: true`): most series one stream's window may have. */
+    pushdown_max_groups: z.number().int().min(1).max(1_000_000).default(100_000),
     ...noInlineSecrets({ password: 'password_env', token: 'password_env' }),
   })
   .strict()

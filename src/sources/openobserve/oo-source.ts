@@ -7,10 +7,11 @@ import type { Window } from '../../core/window.js';
 import type { SourceLogger } from '../logger.js';
 import { recordFromOoRow } from '../normalize/oo-rows.js';
 import { isPlainObject } from '../normalize/values.js';
-import type { Source, SourceLocation } from '../source.js';
+import type { MetricAggregate, Source, SourceLocation } from '../source.js';
 import type { OpenObserveConfig } from './config.js';
 import { describeTarget, OoPermanentError, type OoTarget } from './errors.js';
 import { OoHttp, type OoHttpOptions } from './http.js';
+import { pushdownStream } from './pushdown.js';
 import { countRows, searchHits } from './search.js';
 import { readRange } from './window-reader.js';
 
@@ -87,6 +88,29 @@ export class OpenObserveSource implements Source {
           if (r !== undefined) yield r;
         }
       }
+    }
+  }
+
+  /** Aggregation push-down (pushdown.ts): one GROUP BY query per metric stream and window. */
+  async *aggregateMetrics(
+    _tenant: Tenant,
+    w: Window,
+    stats: RejectStats,
+    signal?: AbortSignal,
+  ): AsyncIterable<MetricAggregate> {
+    for (const stream of await this.#metricStreamNames(signal)) {
+      const target: OoTarget = { url: this.#c.url, org: this.#c.org, type: 'metrics', stream };
+      const groups = await pushdownStream(
+        this.#http,
+        stream,
+        w,
+        this.#c.pushdown_max_groups,
+        stats,
+        target,
+        this.#c.request_timeout,
+        signal,
+      );
+      yield* groups;
     }
   }
 

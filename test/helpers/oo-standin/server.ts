@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type OoRow, responseBody, rowJson } from './json-writer.js';
+import { aggregateRows } from './aggregate.js';
 import { type Condition, parseSql, type Query, SqlError } from './sql.js';
 
 /**
@@ -54,6 +55,9 @@ export interface OoRequestLog {
   status?: number;
   /** Hits returned (search requests answered 200). */
   hits?: number;
+  /** Response body bytes, and rows matched before grouping and limits (search requests answered 200). */
+  bytes?: number;
+  scanned?: number;
   fault?: string;
 }
 
@@ -372,15 +376,20 @@ export async function startOoStandin(opts: OoStandinOptions = {}): Promise<OoSta
       for (const r of st.rows) for (const k in r) st.columns.add(k);
     }
     const known = st.columns;
+    const aliases = new Set(parsed.select.kind === 'aggregate' ? parsed.select.items.map((it) => it.alias) : []);
     const cols = [
       ...parsed.where.map((c) => c.column),
-      ...parsed.orderBy.map((o) => o.column),
+      ...parsed.orderBy.map((o) => o.column).filter((c) => !aliases.has(c)),
       ...(parsed.select.kind === 'columns' ? parsed.select.columns : []),
+      ...(parsed.select.kind === 'aggregate'
+        ? parsed.select.items.map((it) => it.column).filter((c) => c !== '*')
+        : []),
     ];
     const unknown = cols.find((c) => !known.has(c));
     if (unknown !== undefined) return ooError(res, entry, 400, 20004, `Search field not found: ${unknown}`);
 
     let rows = inRange(st, start, end).filter((r) => parsed.where.every((c) => matches(r, c)));
+    entry.scanned = rows.length;
 
     const trackTotal = q['track_total_hits'] === true;
     const common = {
@@ -391,7 +400,21 @@ export async function startOoStandin(opts: OoStandinOptions = {}): Promise<OoSta
     const size = (q['size'] as number | undefined) ?? DEFAULT_LIMIT;
     let hitsJson: Buffer[];
     let orderBy: { column: string; desc: boolean }[] = [];
-    if (trackTotal || parsed.select.kind === 'count') {
+    if (parsed.select.kind === 'aggregate') {
+      // GROUP BY (reference §8): one row per group; limits as §1.5, ORDER BY over the output names.
+      let out = aggregateRows(rows, parsed);
+      if (parsed.orderBy.length > 0) out = sortRows(out, parsed.orderBy, false);
+      if (parsed.limit !== undefined) out = out.slice(parsed.offset ?? 0, (parsed.offset ?? 0) + parsed.limit);
+      else if (size > 0) out = out.slice(from, from + size);
+      else if (out.length > DEFAULT_LIMIT) {
+        out = out.slice(0, DEFAULT_LIMIT);
+        functionError.push(CAP_WARNING);
+      }
+      hitsJson = out.map((r) => Buffer.from(rowJson(r)));
+      const h = parsed.select.items.find((it) => it.kind === 'histogram');
+      if (h?.kind === 'histogram') extra['histogram_interval'] = h.intervalMs / 1000;
+      extra['is_histogram_eligible'] = true;
+    } else if (trackTotal || parsed.select.kind === 'count') {
       const alias = parsed.select.kind === 'count' && !trackTotal ? parsed.select.alias : 'zo_sql_num';
       hitsJson = [Buffer.from(JSON.stringify({ [alias]: rows.length }))];
     } else {
@@ -440,6 +463,7 @@ export async function startOoStandin(opts: OoStandinOptions = {}): Promise<OoSta
     const out = responseBody(fields, hitsJson);
     lastSearchBody.set(`${type}/${parsed.stream}`, out);
     entry.hits = hitsJson.length;
+    entry.bytes = out.length;
     if (fault?.kind === 'truncate') {
       const cut = out.subarray(0, Math.floor(out.length / 2));
       return send(res, entry, 200, cut, 'application/json');

@@ -3,6 +3,10 @@
  * (reference §10.5):
  *   SELECT * | col, … | count(*) [AS n] FROM "stream" [WHERE col op literal [AND …]]
  *   [ORDER BY col [ASC|DESC], …] [LIMIT n [OFFSET m]]
+ * and the aggregate form of reference §8 (aggregation push-down), with exactly these functions:
+ *   SELECT histogram(_timestamp, '<n> <unit>') AS b, col, …, count(*|col), sum(col), min(col),
+ *          max(col), avg(col), approx_percentile_cont(col, q) [AS alias], …
+ *   FROM "stream" [WHERE …] GROUP BY b, col, … [ORDER BY …] [LIMIT n]
  * Anything else is "not valid" (OO code 20001).
  */
 export type Literal = string | number;
@@ -11,8 +15,19 @@ export interface Condition {
   op: '=' | '!=' | '<' | '<=' | '>' | '>=';
   value: Literal;
 }
+export type AggFn = 'count' | 'sum' | 'min' | 'max' | 'avg' | 'approx_percentile_cont';
+export type SelectItem =
+  | { kind: 'histogram'; column: string; intervalMs: number; alias: string }
+  | { kind: 'column'; column: string; alias: string }
+  | { kind: 'agg'; fn: AggFn; column: string | '*'; q?: number; alias: string };
 export interface Query {
-  select: { kind: 'all' } | { kind: 'columns'; columns: string[] } | { kind: 'count'; alias: string };
+  select:
+    | { kind: 'all' }
+    | { kind: 'columns'; columns: string[] }
+    | { kind: 'count'; alias: string }
+    | { kind: 'aggregate'; items: SelectItem[] };
+  /** GROUP BY names (aliases of select items or columns); only with an aggregate select. */
+  groupBy?: string[];
   stream: string;
   where: Condition[];
   orderBy: { column: string; desc: boolean }[];
@@ -45,6 +60,16 @@ function tokenize(sql: string): Token[] {
   return out;
 }
 
+const AGG_FNS = new Set<string>(['count', 'sum', 'min', 'max', 'avg', 'approx_percentile_cont']);
+const UNIT_MS: Record<string, number> = { second: 1000, minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+
+/** `'1 minute'`, `'5 seconds'` → ms (histogram intervals, reference §8). */
+export function intervalMs(text: string): number {
+  const m = /^\s*(\d+)\s*(second|minute|hour|day)s?\s*$/i.exec(text);
+  if (!m) throw new SqlError(`histogram interval not understood: '${text}'`);
+  return Number(m[1]) * UNIT_MS[m[2]!.toLowerCase()]!;
+}
+
 export function parseSql(sql: string): Query {
   const toks = tokenize(sql);
   let i = 0;
@@ -67,7 +92,61 @@ export function parseSql(sql: string): Query {
 
   expectKw('SELECT');
   let select: Query['select'];
-  if (peek()?.v === '*') {
+  const aggregate = toks.some(
+    (t, k) => t.t === 'word' && t.v.toUpperCase() === 'GROUP' && toks[k + 1]?.v.toUpperCase() === 'BY',
+  );
+  const alias = (fallback: string): string => {
+    if (isKw('AS')) {
+      i++;
+      return column();
+    }
+    return fallback;
+  };
+  if (aggregate) {
+    const items: SelectItem[] = [];
+    for (;;) {
+      const tk = toks[i];
+      const fn = tk?.t === 'word' ? tk.v.toLowerCase() : '';
+      if (tk?.t === 'word' && toks[i + 1]?.v === '(' && (fn === 'histogram' || AGG_FNS.has(fn))) {
+        i += 2;
+        let col: string;
+        if (toks[i]?.v === '*') {
+          if (fn !== 'count') throw new SqlError(`${fn}(*) is not supported`);
+          i++;
+          col = '*';
+        } else col = column();
+        let extra: Token | undefined;
+        if (toks[i]?.v === ',') {
+          i++;
+          extra = toks[i++];
+        }
+        if (toks[i++]?.v !== ')') throw new SqlError(`expected ) after ${fn}(`);
+        if (fn === 'histogram') {
+          if (!extra || extra.t !== 'string')
+            throw new SqlError("histogram needs an interval: histogram(_timestamp, '1 minute')");
+          items.push({
+            kind: 'histogram',
+            column: col,
+            intervalMs: intervalMs(extra.v),
+            alias: alias(`histogram(${col})`),
+          });
+        } else if (fn === 'approx_percentile_cont') {
+          const q = extra?.t === 'number' ? Number(extra.v) : NaN;
+          if (!(q >= 0 && q <= 1)) throw new SqlError('approx_percentile_cont needs a fraction between 0 and 1');
+          items.push({ kind: 'agg', fn, column: col, q, alias: alias(`${fn}(${col},${q})`) });
+        } else {
+          if (extra) throw new SqlError(`${fn} takes one argument`);
+          items.push({ kind: 'agg', fn: fn as AggFn, column: col, alias: alias(`${fn}(${col})`) });
+        }
+      } else {
+        const col = column();
+        items.push({ kind: 'column', column: col, alias: alias(col) });
+      }
+      if (peek()?.v !== ',') break;
+      i++;
+    }
+    select = { kind: 'aggregate', items };
+  } else if (peek()?.v === '*') {
     i++;
     select = { kind: 'all' };
   } else if (isKw('COUNT')) {
@@ -105,6 +184,18 @@ export function parseSql(sql: string): Query {
       if (!isKw('AND')) break;
       i++;
     }
+  }
+  if (select.kind === 'aggregate') {
+    expectKw('GROUP');
+    expectKw('BY');
+    q.groupBy = [column()];
+    while (peek()?.v === ',') {
+      i++;
+      q.groupBy.push(column());
+    }
+    for (const it of select.items)
+      if (it.kind !== 'agg' && !q.groupBy.includes(it.alias) && !q.groupBy.includes(it.column))
+        throw new SqlError(`'${it.alias}' must appear in GROUP BY or be an aggregate`);
   }
   if (isKw('ORDER')) {
     i++;

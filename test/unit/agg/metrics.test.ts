@@ -48,7 +48,7 @@ test('given a sample series: count, sum, avg, min, max exact; p95 within 1 % of 
   assert.ok(Math.abs(row.p95 - exact) <= 0.01 * exact, `p95 ${row.p95} vs exact ${exact}`);
   assert.equal(stats.points, 600);
   // The stored sketch decodes to the same figures.
-  const back = QuantileSketch.fromBytes(row.sketch, { min: row.min, max: row.max, sum: row.sum });
+  const back = QuantileSketch.fromBytes(row.sketch!, { min: row.min, max: row.max, sum: row.sum });
   assert.equal(back.count, 600);
   assert.equal(back.quantile(0.95), row.p95);
 });
