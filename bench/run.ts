@@ -106,6 +106,10 @@ const BENCHES: Record<string, BenchEntry> = {
     listFlag(parseFlags(argv, ['db']), 'db'),
   ]),
   api: external('bench/api/api.js', ['runApiBench'], 'api', 'HTTP API latency', (argv) => [argv]),
+  rules: {
+    describe: 'one rules window over 10,000 metric series and 2,000 edges: evaluation and whole window',
+    run: async (argv) => ({ ms: await (await import('./rules/rules.js')).runRulesBench(argv) }),
+  },
   web: {
     describe: 'status page load time in headless Chromium on the demo database (p50/p95 per page)',
     run: async (argv) => ({ ms: await (await import('./web/page-load.js')).runPageLoadBench(argv) }),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isDuration, parseDuration } from '../core/duration.js';
 import { opsConfigSchema } from '../ops/config.js';
-import { rulesSectionSchema } from '../rules/config.js';
+import { rulesSectionSchema } from '../rules/section.js';
 
 /** A duration string (`30s`, `5m`, `1h`, `7d`) parsed to milliseconds. */
 export const duration = z

@@ -62,7 +62,7 @@ export function rulesJob(book: RuleBook = new RuleBook()): RulesJobDefinition {
       const rules = book.forTenant(ctx.config, tenant.code);
       const need = rowRanges(rules, w);
       return ctx.db.transaction(async (tx) => {
-        const { source, read } = await loadRows(tx, tenant.id, rules, need);
+        const { source, read } = await loadRows(tx, tenant.id, rules, need, w.to);
         const prev = await loadPrevState(tx, tenant.id, w.from, STATE_HORIZON);
         const evals = evaluateRules(rules, w, source, () => performance.now());
         const stats: RulesWindowStats = { evaluated: 0, firing: {}, opened: {}, resolved: {}, eval_ms: {}, errors: {} };

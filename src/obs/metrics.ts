@@ -107,6 +107,32 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     labelNames: ['job', 'tenant', 'table'] as const,
     registers,
   });
+  // The rules job (src/jobs/rules.ts): rule ids come from the config, so they are a bounded label.
+  const ruleOpened = new Counter({
+    name: 'observebridge_rule_events_opened_total',
+    help: 'Events a rule opened',
+    labelNames: ['rule', 'tenant'] as const,
+    registers,
+  });
+  const ruleResolved = new Counter({
+    name: 'observebridge_rule_events_resolved_total',
+    help: 'Events of a rule that resolved',
+    labelNames: ['rule', 'tenant'] as const,
+    registers,
+  });
+  const ruleErrors = new Counter({
+    name: 'observebridge_rule_errors_total',
+    help: 'Rule evaluations that failed (the rule is skipped for the window, the others run)',
+    labelNames: ['rule', 'tenant'] as const,
+    registers,
+  });
+  const ruleEval = new Histogram({
+    name: 'observebridge_rule_evaluation_seconds',
+    help: 'Time to evaluate a rule over the rows of one window (reads excluded)',
+    labelNames: ['rule'] as const,
+    buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers,
+  });
   // Registered after the gauges below (see there); declared here for the snapshot's error path.
   const collectErrors = new Counter({
     name: 'observebridge_metrics_collect_errors_total',
@@ -204,6 +230,22 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
       for (const [reason, n] of Object.entries(result.rejected ?? {}))
         this.recordsRejected(job, tenant, dataset, reason, n);
       for (const [table, n] of Object.entries(result.rowsWritten ?? {})) this.rowsWritten(job, tenant, table, n);
+      const rules = result.rules as
+        | {
+            opened?: Record<string, number>;
+            resolved?: Record<string, number>;
+            eval_ms?: Record<string, number>;
+            errors?: Record<string, string>;
+          }
+        | undefined;
+      if (rules && typeof rules === 'object') {
+        for (const [rule, n] of Object.entries(rules.opened ?? {})) if (nonNeg(n)) ruleOpened.inc({ rule, tenant }, n);
+        for (const [rule, n] of Object.entries(rules.resolved ?? {}))
+          if (nonNeg(n)) ruleResolved.inc({ rule, tenant }, n);
+        for (const [rule, ms] of Object.entries(rules.eval_ms ?? {}))
+          if (nonNeg(ms)) ruleEval.observe({ rule }, ms / 1000);
+        for (const rule of Object.keys(rules.errors ?? {})) ruleErrors.inc({ rule, tenant });
+      }
     },
     attachDb(s) {
       source = s;

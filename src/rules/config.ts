@@ -341,9 +341,6 @@ export interface RuleSet {
   problems: string[];
 }
 
-/** The rules section is a list; each entry is checked by parseRules (one line in config/schema.ts). */
-export const rulesSectionSchema = z.array(z.unknown()).max(10_000).optional();
-
 /**
  * Validates every rule on its own, then checks references between rules (composite inputs,
  * event_count sources, duplicate ids, cycles). A broken rule is reported with its path and dropped,

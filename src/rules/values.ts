@@ -36,7 +36,12 @@ export function aggregate(spec: ValueSpec, rows: readonly SummaryRow[]): number 
       if (merged === null) merged = s;
       else merged.merge(s);
     }
-    if (merged === null || merged.count === 0) return null;
+    if (merged === null) {
+      // One row read without its sketch (see store/read.ts): its stored quantile is its sketch's.
+      const stored = rows.length === 1 ? storedQuantile(rows[0]!, q) : null;
+      return stored;
+    }
+    if (merged.count === 0) return null;
     const v = merged.quantile(q);
     return Number.isFinite(v) ? v : null;
   }
@@ -82,6 +87,12 @@ export function aggregate(spec: ValueSpec, rows: readonly SummaryRow[]): number 
     default:
       return null;
   }
+}
+
+/** The quantile a summary row stores (p95_ms / p50_ms of an edge, p95 of a metric), if any. */
+function storedQuantile(r: SummaryRow, q: number): number | null {
+  const v = q === 0.95 ? (r.fields.p95_ms ?? r.fields.p95) : q === 0.5 ? r.fields.p50_ms : undefined;
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
 export function compare(v: number, op: CompareOp, t: number): boolean {

@@ -48,15 +48,18 @@ interface CallRowDb {
   p95_ms: number | null;
   sample_ref: unknown;
   sketch: Uint8Array | null;
-  src: string;
-  src_type: string;
-  src_name: string;
-  src_namespace: string | null;
-  dst: string;
-  dst_type: string;
-  dst_name: string;
-  dst_namespace: string | null;
 }
+
+interface ResourceDb {
+  resource_id: unknown;
+  urn: string;
+  type: string;
+  name: string;
+  namespace: string | null;
+}
+
+type Resources = ReadonlyMap<number, ResourceDb>;
+const UNKNOWN: ResourceDb = { resource_id: 0, urn: '?', type: '?', name: '?', namespace: null };
 
 interface MetricRowDb {
   bucket: Date;
@@ -71,10 +74,6 @@ interface MetricRowDb {
   count: unknown;
   sum_val: number | null;
   sketch: Uint8Array | null;
-  urn: string;
-  type: string;
-  name: string;
-  namespace: string | null;
   locator_id: unknown;
 }
 
@@ -94,23 +93,25 @@ interface PatternRowDb {
   severity: string | null;
 }
 
-function callRow(r: CallRowDb): SummaryRow {
+function callRow(r: CallRowDb, res: Resources): SummaryRow {
   const bucket = toMs(r.bucket)!;
   const src = Number(r.src_resource_id);
   const dst = Number(r.dst_resource_id);
+  const s = res.get(src) ?? UNKNOWN;
+  const d = res.get(dst) ?? UNKNOWN;
   return {
     table: 'service_call_5m',
     bucket,
     fields: {
       bucket,
-      src: r.src,
-      src_type: r.src_type,
-      src_name: r.src_name,
-      src_namespace: r.src_namespace,
-      dst: r.dst,
-      dst_type: r.dst_type,
-      dst_name: r.dst_name,
-      dst_namespace: r.dst_namespace,
+      src: s.urn,
+      src_type: s.type,
+      src_name: s.name,
+      src_namespace: s.namespace,
+      dst: d.urn,
+      dst_type: d.type,
+      dst_name: d.name,
+      dst_namespace: d.namespace,
       calls: n(r.calls),
       errors: n(r.errors),
       rps: r.rps,
@@ -122,21 +123,22 @@ function callRow(r: CallRowDb): SummaryRow {
     locatorId: n(r.sample_ref),
     ref: {
       table: 'service_call_5m',
-      keys: { bucket: iso(bucket), src_resource_id: src, dst_resource_id: dst, src: r.src, dst: r.dst },
+      keys: { bucket: iso(bucket), src_resource_id: src, dst_resource_id: dst, src: s.urn, dst: d.urn },
     },
     resourceIds: { src, dst },
   };
 }
 
-function metricRow(r: MetricRowDb): SummaryRow {
+function metricRow(r: MetricRowDb, res: Resources): SummaryRow {
   const bucket = toMs(r.bucket)!;
   const rid = Number(r.resource_id);
+  const x = res.get(rid) ?? UNKNOWN;
   const fields: Record<string, FieldValue> = {
     bucket,
-    resource: r.urn,
-    resource_type: r.type,
-    resource_name: r.name,
-    namespace: r.namespace,
+    resource: x.urn,
+    resource_type: x.type,
+    resource_name: x.name,
+    namespace: x.namespace,
     metric: r.metric,
     avg: r.avg_val,
     max: r.max_val,
@@ -159,7 +161,7 @@ function metricRow(r: MetricRowDb): SummaryRow {
     locatorId: n(r.locator_id),
     ref: {
       table: 'metric_1m',
-      keys: { bucket: iso(bucket), resource_id: rid, metric: r.metric, labels_hash: r.labels_hash, resource: r.urn },
+      keys: { bucket: iso(bucket), resource_id: rid, metric: r.metric, labels_hash: r.labels_hash, resource: x.urn },
     },
     resourceIds: { resource: rid },
   };
@@ -194,20 +196,39 @@ function patternRow(r: PatternRowDb): SummaryRow {
   };
 }
 
-/** What a rule over `table` needs read: sketches (a quantile) and, for metric_1m, which metrics. */
-function tableNeeds(rules: readonly Rule[], table: RuleTable): { sketch: boolean; metrics: string[] | null } {
+/**
+ * What the rules over `table` need read: sketches (a quantile) from which bucket on, and, for
+ * metric_1m, which metrics. Sketches are the largest column: a baseline over the edge table grouped
+ * by its key (src, dst) with one-bucket points has one row per point, whose stored p95 is the
+ * quantile of its own sketch, so only the current span's sketches are read for it.
+ */
+function tableNeeds(
+  rules: readonly Rule[],
+  table: RuleTable,
+  at: number,
+): { sketch: boolean; sketchFrom: number; metrics: string[] | null } {
   let sketch = false;
+  let sketchFrom = Infinity;
   let metrics: Set<string> | null = new Set();
   for (const r of rules) {
     if (!('table' in r) || r.table !== table) continue;
     const specs = 'value' in r ? [r.value, ...('guard' in r ? (r.guard ?? []) : [])] : [];
-    if (specs.some((s) => quantileOf(s) !== null)) sketch = true;
+    if (specs.some((s) => quantileOf(s) !== null)) {
+      sketch = true;
+      const range = 'range' in r && r.range !== undefined ? r.range : r.every;
+      const keyed =
+        r.kind === 'baseline' &&
+        table === 'service_call_5m' &&
+        range === r.every &&
+        ['src', 'dst'].every((f) => r.group_by?.includes(f));
+      sketchFrom = Math.min(sketchFrom, r.kind !== 'baseline' || keyed ? at - range : -Infinity);
+    }
     // A metric rule that names its metric with eq/in reads only those; one that does not reads all.
     const m = r.where?.find((f) => f.field === 'metric' && (f.op === 'eq' || f.op === 'in'));
     if (!m) metrics = null;
     else if (metrics) for (const v of Array.isArray(m.value) ? m.value : [m.value]) metrics.add(String(v));
   }
-  return { sketch, metrics: metrics === null ? null : [...metrics].sort() };
+  return { sketch, sketchFrom, metrics: metrics === null ? null : [...metrics].sort() };
 }
 
 /**
@@ -219,15 +240,29 @@ export async function loadRows(
   tenantId: number,
   rules: readonly Rule[],
   need: { ranges: RowRange[]; seen: { from: number; to: number }[] },
+  /** The end of the rules window (where the current span ends). */
+  at: number,
 ): Promise<{ source: RowSource; read: Record<string, number> }> {
   const loaded = new Map<RuleTable, SummaryRow[]>();
   const read: Record<string, number> = {};
   for (const range of mergeRanges(need.ranges)) {
-    const needs = tableNeeds(rules, range.table);
+    const needs = tableNeeds(rules, range.table, at);
+    const sketchFrom = iso(Math.max(range.from, Number.isFinite(needs.sketchFrom) ? needs.sketchFrom : range.from));
     let rows: SummaryRow[];
     if (range.table === 'service_call_5m') {
-      const r = await db.query<CallRowDb>(sql('calls.sql'), [tenantId, iso(range.from), iso(range.to), needs.sketch]);
-      rows = r.rows.map(callRow);
+      const r = await db.query<CallRowDb>(sql('calls.sql'), [
+        tenantId,
+        iso(range.from),
+        iso(range.to),
+        needs.sketch,
+        sketchFrom,
+      ]);
+      const res = await resourcesOf(
+        db,
+        tenantId,
+        r.rows.flatMap((x) => [x.src_resource_id, x.dst_resource_id]),
+      );
+      rows = r.rows.map((x) => callRow(x, res));
     } else if (range.table === 'metric_1m') {
       const r = await db.query<MetricRowDb>(sql('metrics.sql'), [
         tenantId,
@@ -235,8 +270,14 @@ export async function loadRows(
         iso(range.to),
         needs.sketch,
         needs.metrics,
+        sketchFrom,
       ]);
-      rows = r.rows.map(metricRow);
+      const res = await resourcesOf(
+        db,
+        tenantId,
+        r.rows.map((x) => x.resource_id),
+      );
+      rows = r.rows.map((x) => metricRow(x, res));
     } else {
       const r = await db.query<PatternRowDb>(sql('patterns.sql'), [tenantId, iso(range.from), iso(range.to)]);
       rows = r.rows.map(patternRow);
@@ -266,6 +307,13 @@ export async function loadRows(
     },
   };
   return { source, read };
+}
+
+async function resourcesOf(db: Queryable, tenantId: number, ids: readonly unknown[]): Promise<Resources> {
+  const unique = [...new Set(ids.map(Number))];
+  if (unique.length === 0) return new Map();
+  const r = await db.query<ResourceDb>(sql('resources.sql'), [tenantId, unique]);
+  return new Map(r.rows.map((x) => [Number(x.resource_id), x]));
 }
 
 interface StateRowDb {
