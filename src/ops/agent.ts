@@ -7,6 +7,7 @@ import type { Registry } from 'prom-client';
 import type { Clock } from '../core/clock.js';
 import type { Db } from '../db/types.js';
 import type { Logger } from '../obs/logger.js';
+import { eventNotFound, eventSource } from './analyst.js';
 import { InProcessBus, type Bus } from './bus.js';
 import type { OpsConfig } from './config.js';
 import { runExecution, type ExecRequest } from './executor/executor.js';
@@ -106,6 +107,26 @@ export class OpsAgent {
 
   createCase(r: CreateCaseRequest): Promise<Answer> {
     return createCase(this.deps.db, r, { metrics: this.deps.metrics, onOutbox: this.deps.kick });
+  }
+
+  /**
+   * The Analyst: opens a case from an ObserveBridge event with its evidence (NEW), then starts the
+   * analysis (→ ANALYZING) through the Orchestrator. The same event twice gives the same case.
+   */
+  async openFromEvent(eventId: string, actor = 'analyst'): Promise<Answer> {
+    const src = await eventSource(this.deps.db, eventId).catch(() => undefined);
+    if (!src) return { ...eventNotFound(eventId), replayed: false };
+    const created = await this.createCase({ ...src, actor, idempotencyKey: `event:${eventId}` });
+    if (created.status !== 201 || created.replayed) return created;
+    const caseId = String(created.body.data);
+    await this.transition({
+      caseId,
+      event: 'start_analysis',
+      actor,
+      correlationId: eventId,
+      idempotencyKey: `event:${eventId}`,
+    });
+    return created;
   }
 
   transition(r: TransitionRequest): Promise<Answer> {

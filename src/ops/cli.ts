@@ -55,17 +55,37 @@ const common = (c: Command): Command =>
 export function registerCase(program: Command): void {
   const group = program.command('case').description('OPS agent cases: create, show, timeline, transition (src/ops)');
 
-  common(group.command('create').description('open a case (NEW)'))
-    .requiredOption('--tenant <code>', 'tenant code')
-    .requiredOption('--title <text>', 'what is wrong')
+  common(group.command('create').description('open a case (NEW); --from-event opens it from an ObserveBridge event'))
+    .option('--tenant <code>', 'tenant code')
+    .option('--title <text>', 'what is wrong')
+    .option('--from-event <event-id>', 'an event_envelope id: its tenant, title and evidence; the analysis starts')
     .option('--actor <who>', 'who opens it')
     .option('--idempotency-key <key>', 'a repeat with the same key returns the first case')
-    .action(async (o: CaseOptions & { tenant: string; title: string; actor?: string; idempotencyKey?: string }) => {
-      const a = await withAgent(o, (agent) =>
-        agent.createCase({ tenant: o.tenant, title: o.title, actor: o.actor, idempotencyKey: o.idempotencyKey }),
-      );
-      report(a, o.json, () => `${String(a.body.data)}\n`);
-    });
+    .action(
+      async (
+        o: CaseOptions & {
+          tenant?: string;
+          title?: string;
+          fromEvent?: string;
+          actor?: string;
+          idempotencyKey?: string;
+        },
+      ) => {
+        if (o.fromEvent === undefined && (o.tenant === undefined || o.title === undefined))
+          throw new ConfigError('case create: give --tenant and --title, or --from-event <event-id>');
+        const a = await withAgent(o, (agent) =>
+          o.fromEvent !== undefined
+            ? agent.openFromEvent(o.fromEvent, o.actor)
+            : agent.createCase({
+                tenant: o.tenant!,
+                title: o.title!,
+                actor: o.actor,
+                idempotencyKey: o.idempotencyKey,
+              }),
+        );
+        report(a, o.json, () => `${String(a.body.data)}\n`);
+      },
+    );
 
   common(group.command('show').description('a case and its state').argument('<id>', 'case id')).action(
     async (id: string, o: CaseOptions) => {

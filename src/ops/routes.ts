@@ -122,6 +122,25 @@ export const caseCreateRoute = defineRoute({
   },
 });
 
+export const caseFromEventRoute = defineRoute({
+  method: 'POST',
+  url: '/case/from-event',
+  summary: 'Open a case from an ObserveBridge event (event_envelope) with its evidence, and start its analysis',
+  tags: TAGS,
+  body: z.strictObject({ event_id: z.string().uuid('must be an event id (UUID)'), actor: actor.optional() }),
+  responses: { 201: '`{data: <case id>, case}` (the same case for the same event)', 404: 'no such event' },
+  async handler({ req, reply, ctx }) {
+    const b = parseInput(
+      z.strictObject({ event_id: z.string().uuid('must be an event id (UUID)'), actor: actor.optional() }),
+      req.body ?? {},
+      '',
+    );
+    const a = await agent(ctx).openFromEvent(b.event_id, b.actor);
+    if (a.status >= 300) return send(reply, a.status, a.body);
+    return settled(ctx, reply, String(a.body.data), a);
+  },
+});
+
 export const caseListRoute = defineRoute({
   method: 'GET',
   url: '/cases',
@@ -272,6 +291,7 @@ export const verifyRunRoute = defineRoute({
 
 export const OPS_ROUTES = [
   caseCreateRoute,
+  caseFromEventRoute,
   caseListRoute,
   caseShowRoute,
   caseTimelineRoute,

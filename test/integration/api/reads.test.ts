@@ -424,6 +424,7 @@ for (const driver of drivers()) {
         '/api/status',
         '/api/topology',
         '/case/create',
+        '/case/from-event',
         '/case/{id}',
         '/case/{id}/timeline',
         '/case/{id}/transition',
