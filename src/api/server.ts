@@ -19,10 +19,12 @@ import { CLOUDEVENTS_JSON } from './cloudevents.js';
 import type { ApiContext, RouteSpec } from './context.js';
 import { ApiError, toErrorResponse } from './errors.js';
 import { hostOfHeader, isLoopbackHost, ListenError, parseListen, type ListenAddress } from './listen.js';
+import { registerMcpRoute } from '../mcp/http.js';
 import { openApiDocument } from './openapi.js';
 import { enqueueRoute } from './routes/events.js';
 import { graphImpactRoute, graphRoute } from './routes/graph.js';
 import { healthzRoute, readyzRoute } from './routes/health.js';
+import { kbSearchRoute } from './routes/kb.js';
 import { metricsRoute } from './routes/metrics.js';
 import { dependenciesRoute, evidenceRoute, runsRoute, topologyRoute } from './routes/reads.js';
 import { statusRoute } from './routes/status.js';
@@ -79,6 +81,7 @@ export const ROUTES: readonly RouteSpec[] = [
   getEventRoute,
   ackEventRoute,
   reloadRulesRoute,
+  kbSearchRoute,
 ] as RouteSpec[];
 
 function version(): string {
@@ -203,6 +206,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
       },
     });
   }
+  registerMcpRoute(app, ctx, authorize);
   const doc = openApiDocument(ROUTES, version());
   app.get('/openapi.json', async () => doc);
   // The status page's shell holds no tenant data, and a browser cannot send a bearer token when it

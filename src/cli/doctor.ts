@@ -3,6 +3,7 @@ import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import { inspectDatabase, type Check } from '../db/doctor-checks.js';
 import { openDb } from '../db/open.js';
+import { kbChecks } from '../kb/doctor.js';
 import { configOption, dbOption, type DbOptions, printJson, resolveDbTarget } from './context.js';
 
 const MARK = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL' } as const;
@@ -36,6 +37,7 @@ export function registerDoctor(program: Command): void {
         try {
           checks.push({ name: 'database', status: 'ok', detail: `reachable: ${db.target}` });
           checks.push(...(await inspectDatabase(db)));
+          if (loaded) checks.push(...(await kbChecks(db, loaded.config.kb)));
         } finally {
           await db.close();
         }

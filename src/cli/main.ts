@@ -5,6 +5,8 @@ import { registerBackfill } from './backfill.js';
 import { registerDoctor } from './doctor.js';
 import { registerEvents } from './events.js';
 import { registerGraph } from './graph.js';
+import { registerKb } from './kb.js';
+import { registerMcp } from './mcp.js';
 import { registerMigrate } from './migrate.js';
 import { registerPatterns } from './patterns.js';
 import { registerQuery } from './query.js';
@@ -29,6 +31,8 @@ export function buildProgram(): Command {
   registerQuery(program);
   registerCase(program);
   registerEvents(program);
+  registerKb(program);
+  registerMcp(program);
   return program;
 }
 

@@ -4,6 +4,7 @@ import { httpService } from '../api/service.js';
 import { parseDuration } from '../core/duration.js';
 import { ConfigError } from '../core/errors.js';
 import { builtInJobs } from '../jobs/index.js';
+import { ingestConfiguredKb } from '../kb/startup.js';
 import { JobRegistry } from '../jobs/registry.js';
 import type { RulesJobDefinition } from '../jobs/rules.js';
 import { Runtime } from '../runner/runtime.js';
@@ -37,6 +38,7 @@ export function registerRun(program: Command): void {
       JobRegistry.create(builtInJobs(), loadConfig(opts.config).config);
       const ctx = await openContext(opts);
       try {
+        await ingestConfiguredKb(ctx.db, ctx.loaded.config, ctx.logger);
         const runtime = await Runtime.create({
           config: ctx.loaded.config,
           db: ctx.db,

@@ -148,5 +148,7 @@ function resolveRelativePaths(c: ParsedConfig, base: string): ParsedConfig {
     }
     if (topo.playbook_dir) topo.playbook_dir = abs(topo.playbook_dir);
   }
+  // kb.paths: URLs stay as they are.
+  if (c.kb.paths) c.kb.paths = c.kb.paths.map((p) => (/^https?:\/\//.test(p) ? p : abs(p)));
   return c;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isDuration, parseDuration } from '../core/duration.js';
 import { opsConfigSchema } from '../ops/config.js';
 import { rulesSectionSchema } from '../rules/section.js';
+import { kbConfigSchema } from '../kb/config.js';
 
 /** A duration string (`30s`, `5m`, `1h`, `7d`) parsed to milliseconds. */
 export const duration = z
@@ -142,6 +143,8 @@ export const configSchema = z
     ops: opsConfigSchema.default({}),
     /** Rules over the summaries (events with evidence): src/rules/config.ts validates each rule. */
     rules: rulesSectionSchema,
+    /** Knowledge base: src/kb/config.ts. */
+    kb: kbConfigSchema.default({}),
   })
   .strict();
 

@@ -418,6 +418,7 @@ for (const driver of drivers()) {
         '/api/events/{id}/evidence',
         '/api/graph',
         '/api/graph/impact',
+        '/api/kb/search',
         '/api/rules/reload',
         '/api/runs',
         '/api/services/{urn}/dependencies',

@@ -1,0 +1,1 @@
+DELETE FROM kb_chunk WHERE doc_id = $1

@@ -1,0 +1,272 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { graphImpact } from '../../../src/db/graph/queries.js';
+import { topDependencies } from '../../../src/db/queries/dependencies.js';
+import { topologyAt } from '../../../src/db/queries/topology.js';
+import { migrate } from '../../../src/db/migrate.js';
+import { PgliteDb } from '../../../src/db/pglite-driver.js';
+import { syncTenants } from '../../../src/db/tenants.js';
+import { ageRefreshJob } from '../../../src/jobs/age-refresh.js';
+import { ooCallsJob } from '../../../src/jobs/oo-calls.js';
+import { ooLogsJob } from '../../../src/jobs/oo-logs.js';
+import { ooMetricsJob } from '../../../src/jobs/oo-metrics.js';
+import { chunkSettings } from '../../../src/kb/config.js';
+import { ingestKb } from '../../../src/kb/ingest.js';
+import { drivers } from '../../helpers/db.js';
+import { repoRoot } from '../../helpers/paths.js';
+import { enqueue, iso, M, NOW, openApiHarness, TOKEN, type ApiHarness } from '../api/harness.js';
+
+const RUNBOOKS = join(repoRoot, 'configs', 'demo', 'runbooks');
+const ORDERS = 'urn:k8s:svc:shop/orders';
+const ORDERS_DB = 'urn:db:postgres:orders-db.data/orders';
+const EVENT = '6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
+const TOOLS = [
+  'dependencies',
+  'event_evidence',
+  'graph_impact',
+  'graph_path',
+  'kb_search',
+  'log_patterns',
+  'service_health',
+  'topology_at',
+];
+
+type Result = { isError?: boolean; content: { type: string; text?: string }[] };
+const text = (r: Result) => r.content.map((c) => c.text ?? '').join('');
+const json = (r: Result) => {
+  assert.ok(!r.isError, `tool error: ${text(r)}`);
+  return JSON.parse(text(r)) as Record<string, unknown>;
+};
+async function call(c: Client, name: string, args: Record<string, unknown>): Promise<Result> {
+  return (await c.callTool({ name, arguments: args })) as Result;
+}
+async function bad(c: Client, name: string, args: Record<string, unknown>, argument: string): Promise<void> {
+  const r = await call(c, name, args);
+  assert.equal(r.isError, true, `${name} ${JSON.stringify(args)} should be a tool error`);
+  assert.ok(text(r).startsWith(`${argument}:`), `${name}: '${text(r)}' should name ${argument}`);
+}
+
+async function fillData(h: ApiHarness): Promise<void> {
+  for (const job of ['oo-calls', 'oo-metrics', 'oo-logs'])
+    assert.equal(
+      (await enqueue(h, { job, tenant: 'acme', from: iso(NOW - 20 * M), to: iso(NOW - 5 * M) })).status,
+      202,
+    );
+  assert.equal(
+    (await enqueue(h, { job: 'age-refresh', tenant: 'acme', from: iso(NOW - 10 * M), to: iso(NOW - 5 * M) })).status,
+    202,
+  );
+  await h.drain();
+  const acme = h.tenants[0]!.id;
+  const loc = await h.db.query<{ id: number }>('SELECT id FROM oo_locator WHERE tenant_id = $1 ORDER BY id LIMIT 1', [
+    acme,
+  ]);
+  await h.db.query(
+    `INSERT INTO event_envelope(event_id, detected_at, tenant_id, severity, kind, title) VALUES ($1, $2, $3, 'ERROR', 'anomaly', 'orders slow')`,
+    [EVENT, iso(NOW - 10 * M), acme],
+  );
+  await h.db.query(`INSERT INTO evidence_link(event_id, dim, ref_oo, note) VALUES ($1, 'trace', $2, 'sample traces')`, [
+    EVENT,
+    loc.rows[0]!.id,
+  ]);
+  await ingestKb(h.db, [RUNBOOKS], { tenantId: null, language: 'english', chunk: chunkSettings({}) });
+}
+
+for (const driver of drivers()) {
+  describe(`${driver}: MCP over Streamable HTTP (the SDK's client)`, () => {
+    let h: ApiHarness;
+    let client: Client;
+    let url: string;
+    before(async () => {
+      h = await openApiHarness(driver, {
+        tenants: ['acme'],
+        jobs: () => [ooCallsJob(), ooMetricsJob(), ooLogsJob(), ageRefreshJob()],
+      });
+      await fillData(h);
+      const a = await h.server.start('127.0.0.1:0');
+      url = `http://127.0.0.1:${a.port}/mcp`;
+      client = new Client({ name: 'test', version: '1' });
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(url), {
+          requestInit: { headers: { authorization: `Bearer ${TOKEN}` } },
+        }),
+      );
+    });
+    after(async () => {
+      await client?.close();
+      await h.close();
+    });
+
+    it('lists every tool with a JSON schema that takes a tenant, and short descriptions', async () => {
+      const { tools } = await client.listTools();
+      assert.deepEqual(tools.map((t) => t.name).sort(), TOOLS);
+      for (const t of tools) {
+        assert.equal(t.inputSchema.type, 'object');
+        assert.ok('tenant' in (t.inputSchema.properties ?? {}), `${t.name} takes no tenant`);
+        assert.ok((t.description ?? '').length > 40 && (t.description ?? '').length < 300, t.name);
+      }
+    });
+
+    it('answers each tool with what the read functions return', async () => {
+      const deps = json(await call(client, 'dependencies', { tenant: 'acme', service: ORDERS, since: '30m' }));
+      const direct = await topDependencies(h.db, {
+        tenantId: h.tenants[0]!.id,
+        urn: ORDERS,
+        now: NOW,
+        since: 30 * M,
+        limit: 5,
+      });
+      assert.ok(direct.length > 0);
+      assert.deepEqual(deps.dependencies, JSON.parse(JSON.stringify(direct)));
+
+      const health = json(await call(client, 'service_health', { tenant: 'acme', service: ORDERS, since: '1h' }));
+      // Metrics: a resource that has some, folded per metric.
+      const withMetrics = await h.db.query<{ urn: string; n: number }>(
+        `SELECT r.urn, count(DISTINCT m.metric)::int AS n FROM metric_1m m JOIN dim_resource r USING (resource_id)
+         GROUP BY r.urn ORDER BY 2 DESC, 1 LIMIT 1`,
+      );
+      const m = withMetrics.rows[0]!;
+      const mh = json(await call(client, 'service_health', { tenant: 'acme', service: m.urn, since: '1h' }));
+      assert.equal((mh.metrics as { samples: number }[]).length, m.n);
+      assert.ok((mh.metrics as { samples: number }[]).every((x) => x.samples > 0));
+      assert.ok((health.callers as { dst: string }[]).length > 0, 'no callers');
+      assert.ok((health.dependencies as { dst: string }[]).some((d) => d.dst === ORDERS_DB));
+
+      const impact = json(await call(client, 'graph_impact', { tenant: 'acme', urn: ORDERS, hops: 2 }));
+      assert.deepEqual(
+        impact,
+        JSON.parse(JSON.stringify(await graphImpact(h.db, { tenant: 'acme', urn: ORDERS, hops: 2 }))),
+      );
+      assert.ok((impact.downstream as { urn: string }[]).some((n) => n.urn === ORDERS_DB));
+
+      const up = (impact.upstream as { urn: string; hops: number }[]).find((n) => n.hops === 1)!;
+      const path = json(await call(client, 'graph_path', { tenant: 'acme', from: up.urn, to: ORDERS_DB }));
+      assert.equal(path.hops, 2);
+      assert.deepEqual(
+        (path.nodes as { urn: string }[]).map((n) => n.urn),
+        [up.urn, ORDERS, ORDERS_DB],
+      );
+
+      const topo = json(await call(client, 'topology_at', { tenant: 'acme', limit: 10 }));
+      const t = await topologyAt(h.db, { tenantId: h.tenants[0]!.id, at: NOW, limit: 10 });
+      assert.deepEqual(topo.edges, JSON.parse(JSON.stringify(t.edges)));
+
+      const pats = json(
+        await call(client, 'log_patterns', { tenant: 'acme', text: 'conection pool exausted', since: '1h' }),
+      );
+      const first = (pats.patterns as { pattern: string; count_total: number }[])[0];
+      assert.match(first?.pattern ?? '', /connection pool exhausted/);
+      assert.ok(first!.count_total > 0);
+
+      const ev = json(await call(client, 'event_evidence', { tenant: 'acme', event_id: EVENT }));
+      const link = (ev.evidence as { locator: { query_hint: string | null } | null }[])[0]!;
+      assert.match(link.locator?.query_hint ?? '', /SELECT/i);
+
+      const kb = json(await call(client, 'kb_search', { tenant: 'acme', query: 'orders database slow' }));
+      assert.match((kb.hits as { source: string }[])[0]!.source, /orders-db-slow\.md$/);
+    });
+
+    it('answers bad arguments with a tool error naming the argument', async () => {
+      const T = { tenant: 'acme' };
+      await bad(client, 'dependencies', { service: ORDERS }, 'tenant');
+      await bad(client, 'dependencies', { tenant: 'nobody', service: ORDERS }, 'tenant');
+      await bad(client, 'dependencies', { ...T, service: 'urn:k8s:svc:shop/none' }, 'service');
+      await bad(client, 'dependencies', { ...T, service: ORDERS, limit: 0 }, 'limit');
+      await bad(client, 'service_health', { ...T, service: ORDERS, since: '99d' }, 'since');
+      await bad(client, 'service_health', { ...T, service: ORDERS, at: 'yesterday' }, 'at');
+      await bad(client, 'graph_impact', { ...T, urn: ORDERS, hops: 99 }, 'hops');
+      await bad(client, 'graph_impact', { ...T, urn: ORDERS, direction: 'sideways' }, 'direction');
+      await bad(client, 'graph_path', { ...T, from: ORDERS, to: 'urn:host:nowhere' }, 'to');
+      await bad(client, 'graph_path', { ...T, from: ORDERS, to: ORDERS_DB, max_hops: 'ten' }, 'max_hops');
+      await bad(client, 'topology_at', { ...T, cursor: 'not-a-cursor' }, 'cursor');
+      await bad(client, 'topology_at', { ...T, limit: 10_000 }, 'limit');
+      await bad(client, 'log_patterns', { ...T, text: '   ' }, 'text');
+      await bad(client, 'log_patterns', { ...T, text: 'x', service: 'urn:host:nowhere' }, 'service');
+      await bad(client, 'event_evidence', { ...T, event_id: 'nope' }, 'event_id');
+      await bad(client, 'event_evidence', { ...T, event_id: '00000000-0000-4000-8000-000000000000' }, 'event_id');
+      await bad(client, 'kb_search', { ...T }, 'query');
+      await bad(client, 'kb_search', { query: 'x', extra: 1 }, 'extra');
+      await bad(client, 'kb_search', { query: 'x', from: '2026-13-01' }, 'from');
+      const unknown = await call(client, 'no_such_tool', {});
+      assert.equal(unknown.isError, true);
+      // The server still answers after all of that.
+      assert.ok(json(await call(client, 'kb_search', { query: 'redis evictions' })).hits);
+    });
+
+    it('serves the schema and URN rules as resources', async () => {
+      const { resources } = await client.listResources();
+      assert.deepEqual(resources.map((r) => r.uri).sort(), ['observebridge://schema', 'observebridge://urn-rules']);
+      const schema = await client.readResource({ uri: 'observebridge://schema' });
+      const s = String((schema.contents[0] as { text: string }).text);
+      assert.match(s, /## kb_chunk — .*\n.*tsv tsvector/);
+      assert.match(s, /## service_call_5m/);
+      const rules = await client.readResource({ uri: 'observebridge://urn-rules' });
+      assert.match(String((rules.contents[0] as { text: string }).text), /urn:k8s:svc:<namespace>\/<name>/);
+    });
+
+    it('needs the bearer token like every read route', async () => {
+      const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
+      const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+      const no = await fetch(url, { method: 'POST', headers, body });
+      assert.equal(no.status, 401);
+      const wrong = await fetch(url, { method: 'POST', headers: { ...headers, authorization: 'Bearer nope' }, body });
+      assert.equal(wrong.status, 401);
+      const get = await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } });
+      assert.equal(get.status, 405);
+    });
+  });
+}
+
+describe('pglite: MCP over stdio (`observebridge mcp`, the SDK client spawning it)', () => {
+  let dir: string;
+  let client: Client;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mcp-stdio-'));
+    const db = await PgliteDb.open(join(dir, 'db'));
+    await migrate(db);
+    await syncTenants(db, [{ code: 'acme' }]);
+    await ingestKb(db, [RUNBOOKS], { tenantId: null, language: 'english', chunk: chunkSettings({}) });
+    await db.close();
+    writeFileSync(
+      join(dir, 'config.yaml'),
+      `tenants:\n  - code: acme\n    source: { kind: mock, seed: 1 }\nlogging:\n  level: warn\n`,
+    );
+    client = new Client({ name: 'test', version: '1' });
+    await client.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [
+          join(repoRoot, 'bin', 'observebridge.js'),
+          'mcp',
+          '--db',
+          join(dir, 'db'),
+          '--config',
+          join(dir, 'config.yaml'),
+        ],
+        stderr: 'pipe',
+      }),
+    );
+  });
+  after(async () => {
+    await client?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists the tools and answers good and bad calls', async () => {
+    const { tools } = await client.listTools();
+    assert.deepEqual(tools.map((t) => t.name).sort(), TOOLS);
+    const kb = json(await call(client, 'kb_search', { query: 'orders database slow', limit: 3 }));
+    assert.match((kb.hits as { source: string }[])[0]!.source, /orders-db-slow\.md$/);
+    await bad(client, 'kb_search', { query: 'x', limit: 500 }, 'limit');
+    await bad(client, 'dependencies', { tenant: 'acme', service: ORDERS }, 'service');
+    await bad(client, 'graph_impact', { tenant: 'zzz', urn: ORDERS }, 'tenant');
+    const rules = await client.readResource({ uri: 'observebridge://urn-rules' });
+    assert.match(String((rules.contents[0] as { text: string }).text), /Resource URNs/);
+  });
+});
