@@ -114,6 +114,13 @@ const BENCHES: Record<string, BenchEntry> = {
     describe: 'status page load time in headless Chromium on the demo database (p50/p95 per page)',
     run: async (argv) => ({ ms: await (await import('./web/page-load.js')).runPageLoadBench(argv) }),
   },
+  kb: external(
+    'bench/kb/kb.js',
+    ['runKbBench'],
+    'kb',
+    'knowledge base ingest and search on 10,000 chunks, retrieval quality',
+    (argv) => [listFlag(parseFlags(argv, ['db']), 'db')],
+  ),
 };
 
 const ALIASES: Record<string, string> = { baseline: 'baseline-all-in-pg' };
