@@ -5,23 +5,19 @@
  * products nor L2 distances, so rankings are those of the model's own vectors.
  */
 import { isEnabled } from '../db/capabilities.js';
+import { extensionRef, extensionSchema } from '../db/extension-schema.js';
 import type { Queryable } from '../db/types.js';
 import { STORED_DIMENSIONS } from './config.js';
 
 export type VectorStore = { kind: 'array'; type: 'real[]' } | { kind: 'pgvector'; type: string; l2: string };
 
-const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
-
 /** The variant in use, from ob_capability and pg_extension. */
 export async function vectorStore(db: Queryable): Promise<VectorStore> {
   if (!(await isEnabled(db, 'vector'))) return { kind: 'array', type: 'real[]' };
-  const r = await db.query<{ nspname: string }>(
-    `SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'vector'`,
-  );
-  const schema = r.rows[0]?.nspname;
-  if (!schema) return { kind: 'array', type: 'real[]' };
-  const s = quoteIdent(schema);
-  return { kind: 'pgvector', type: `${s}.vector`, l2: `OPERATOR(${s}.<->)` };
+  const schema = await extensionSchema(db, 'vector');
+  if (schema === null) return { kind: 'array', type: 'real[]' };
+  const ref = extensionRef('vector', schema);
+  return { kind: 'pgvector', type: ref.qualify('vector'), l2: ref.op('<->') };
 }
 
 /** A statement with the column type (and operator) of this store filled in. */
