@@ -10,7 +10,8 @@ import type { Clock } from '../core/clock.js';
 import { isDuration, parseDuration } from '../core/duration.js';
 import { graphImpact, graphPath, MAX_IMPACT_HOPS, MAX_PATH_HOPS, resourceIdOf } from '../db/graph/queries.js';
 import { topDependencies } from '../db/queries/dependencies.js';
-import { eventEvidence, UUID_RE } from '../db/queries/evidence.js';
+import { EVENT_STATUSES, getEvidence, listEvents, type EventCursor } from '../db/queries/events.js';
+import { UUID_RE } from '../db/queries/evidence.js';
 import { searchLogPatterns } from '../db/queries/log-patterns.js';
 import { serviceHealth } from '../db/queries/service-health.js';
 import { findTenant, type TenantRow } from '../db/queries/tenant.js';
@@ -254,6 +255,47 @@ export const TOOLS: readonly ToolDef[] = [
     },
   }),
   tool({
+    name: 'events',
+    description:
+      'Events detected by the rules (error rate, latency, new log patterns…), newest first: severity, kind, ' +
+      'title, status open/resolved, resource, value, evidence_count. Follow up with event_evidence.',
+    input: z.strictObject({
+      tenant,
+      status: z.enum(EVENT_STATUSES).optional().describe('open or resolved (default both)'),
+      since: span('24h', 30 * DAY, '30d'),
+      rule: z.string().min(1).max(200).optional().describe('Only events of this rule id'),
+      limit: limit(10, 50),
+      cursor: z.string().max(1024).optional().describe('The `next` value of the previous page'),
+    }),
+    async run(ctx, a) {
+      const t = await tenantOf(ctx, a.tenant);
+      let after: EventCursor | null = null;
+      if (a.cursor !== undefined) {
+        try {
+          const v = JSON.parse(Buffer.from(a.cursor, 'base64url').toString('utf8')) as unknown;
+          if (!Array.isArray(v) || v.length !== 2 || !Number.isFinite(v[0]) || typeof v[1] !== 'string')
+            throw new Error('shape');
+          after = v as EventCursor;
+        } catch {
+          throw new ToolArgumentError('cursor', 'malformed; pass the `next` value of the previous page');
+        }
+      }
+      const page = await listEvents(ctx.db, {
+        tenantId: t.id,
+        status: a.status ?? null,
+        since: ctx.clock.now() - parseDuration(a.since),
+        rule: a.rule ?? null,
+        limit: a.limit,
+        after,
+      });
+      return {
+        tenant: t.code,
+        events: page.events,
+        next: page.next ? Buffer.from(JSON.stringify(page.next), 'utf8').toString('base64url') : null,
+      };
+    },
+  }),
+  tool({
     name: 'event_evidence',
     description:
       'One event (anomaly, SLO violation, incident…) with its evidence links; each OpenObserve locator carries ' +
@@ -265,7 +307,7 @@ export const TOOLS: readonly ToolDef[] = [
     }),
     async run(ctx, a) {
       const t = await tenantOf(ctx, a.tenant);
-      const r = await eventEvidence(ctx.db, { tenantId: t.id, eventId: a.event_id, limit: a.limit, offset: 0 });
+      const r = await getEvidence(ctx.db, { tenantId: t.id, eventId: a.event_id, limit: a.limit, offset: 0 });
       if (!r) throw new ToolArgumentError('event_id', `no such event in tenant '${t.code}'`);
       return { tenant: t.code, ...r };
     },

@@ -29,6 +29,7 @@ const EVENT = '6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
 const TOOLS = [
   'dependencies',
   'event_evidence',
+  'events',
   'graph_impact',
   'graph_path',
   'kb_search',
@@ -164,6 +165,11 @@ for (const driver of drivers()) {
       assert.match(first?.pattern ?? '', /connection pool exhausted/);
       assert.ok(first!.count_total > 0);
 
+      const list = json(await call(client, 'events', { tenant: 'acme', since: '1h' }));
+      assert.deepEqual(
+        (list.events as { event_id: string }[]).map((e) => e.event_id),
+        [EVENT],
+      );
       const ev = json(await call(client, 'event_evidence', { tenant: 'acme', event_id: EVENT }));
       const link = (ev.evidence as { locator: { query_hint: string | null } | null }[])[0]!;
       assert.match(link.locator?.query_hint ?? '', /SELECT/i);
@@ -188,6 +194,8 @@ for (const driver of drivers()) {
       await bad(client, 'topology_at', { ...T, limit: 10_000 }, 'limit');
       await bad(client, 'log_patterns', { ...T, text: '   ' }, 'text');
       await bad(client, 'log_patterns', { ...T, text: 'x', service: 'urn:host:nowhere' }, 'service');
+      await bad(client, 'events', { ...T, status: 'closed' }, 'status');
+      await bad(client, 'events', { ...T, cursor: 'zz' }, 'cursor');
       await bad(client, 'event_evidence', { ...T, event_id: 'nope' }, 'event_id');
       await bad(client, 'event_evidence', { ...T, event_id: '00000000-0000-4000-8000-000000000000' }, 'event_id');
       await bad(client, 'kb_search', { ...T }, 'query');
