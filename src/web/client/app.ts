@@ -172,6 +172,10 @@ async function render(): Promise<void> {
 }
 
 async function start(): Promise<void> {
+  // The shown page's script downloads while the first /api/status is on its way.
+  void parseRoute()
+    .page.load()
+    .catch(() => undefined);
   try {
     firstStatus = await get<StatusResponse>('/api/status', { windows: 30 });
     meta = firstStatus;
