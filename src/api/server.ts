@@ -31,6 +31,7 @@ import { statusRoute } from './routes/status.js';
 import { registerWebUi } from '../web/plugin.js';
 import { ackEventRoute, getEventRoute, listEventsRoute, reloadRulesRoute } from './routes/rule-events.js';
 import { parseInput } from './validate.js';
+import { kbLibrarian } from '../ops/librarian.js';
 import { OpsAgent } from '../ops/agent.js';
 import { registerFormJsonParser } from '../ops/http.js';
 import { OPS_ROUTES } from '../ops/routes.js';
@@ -113,6 +114,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
             logger: opts.logger,
             registry: opts.metrics.registry,
             clock: opts.clock,
+            librarian: kbLibrarian(opts.db, opts.config.kb),
           })
       : (opts.ops ?? undefined);
   if (ops) ctx.ops = ops;

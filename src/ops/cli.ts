@@ -9,6 +9,7 @@ import { configOption, dbOption, openContext, printJson, type DbOptions } from '
 import { systemClock } from '../core/clock.js';
 import { ConfigError } from '../core/errors.js';
 import { createMetrics } from '../obs/metrics.js';
+import { kbLibrarian } from './librarian.js';
 import { OpsAgent } from './agent.js';
 import { CASE_EVENTS, isCaseEvent } from './fsm.js';
 import { getCase, timeline } from './store.js';
@@ -25,6 +26,7 @@ async function withAgent<T>(opts: DbOptions, fn: (agent: OpsAgent) => Promise<T>
     logger: ctx.logger,
     registry: createMetrics({ defaultMetrics: false }).registry,
     clock: systemClock,
+    librarian: kbLibrarian(ctx.db, ctx.loaded.config.kb),
   });
   try {
     await agent.start();
