@@ -7,7 +7,7 @@
 import { iso } from '../db/sql-file.js';
 import { sqlFolder } from '../db/sql-file.js';
 import type { Queryable } from '../db/types.js';
-import type { DiscoveryOutput } from './collector.js';
+import type { DiscoveryOutput, NameEntry } from './collector.js';
 
 const sql = sqlFolder(new URL('./sql/', import.meta.url));
 /** Rows per statement: keeps each statement's parameter arrays moderate on both drivers. */
@@ -48,7 +48,7 @@ export async function writeDiscovery(
   const applied = await tx.query(sql('applied.sql'), [tenantId, out.signal, iso(window.from)]);
   const first = applied.rowCount > 0;
   const head = [tenantId, out.signal];
-  const names = out.names;
+  const names = [...out.names];
   const keys: {
     e: (typeof names)[number];
     k: string;
@@ -68,6 +68,15 @@ export async function writeDiscovery(
     }
     for (const se of e.sets.values()) sets.push({ e, a: JSON.stringify(se.attrs), s: se });
   }
+  // One order for every transaction: two windows of a job in one debounce window upsert the same
+  // rows, and taking their row locks in the same order is what keeps them from deadlocking.
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const byName = (a: NameEntry, b: NameEntry) =>
+    a.windowStart - b.windowStart || cmp(a.namespace, b.namespace) || cmp(a.name, b.name);
+  names.sort(byName);
+  keys.sort((a, b) => byName(a.e, b.e) || cmp(a.k, b.k));
+  values.sort((a, b) => byName(a.e, b.e) || cmp(a.k, b.k) || cmp(a.v, b.v));
+  sets.sort((a, b) => byName(a.e, b.e) || cmp(a.a, b.a));
   const w = (ms: number) => iso(ms);
   return {
     discovery_name: await chunked(
