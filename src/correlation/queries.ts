@@ -293,6 +293,8 @@ export async function edgeLogs(
 
 export interface PatternEdges {
   fingerprint: string;
+  /** The fingerprint the pattern goes by now (differs when it was renamed or merged). */
+  canonical: string;
   pattern: string;
   severity: string | null;
   from: string;
@@ -309,7 +311,7 @@ export async function patternEdges(
   q: { tenantId: number; fingerprint: string; from: number; to: number; limit: number },
 ): Promise<PatternEdges | null> {
   const args = [q.tenantId, q.fingerprint, iso(q.from), iso(q.to)];
-  const head = await db.query<{ pattern: string; severity: string | null; traces: unknown }>(
+  const head = await db.query<{ fingerprint: string; pattern: string; severity: string | null; traces: unknown }>(
     sql('pattern-traces.sql'),
     args,
   );
@@ -318,6 +320,7 @@ export async function patternEdges(
   const r = await db.query<Record<string, unknown>>(sql('pattern-edges.sql'), [...args, q.limit]);
   return {
     fingerprint: q.fingerprint,
+    canonical: h.fingerprint,
     pattern: h.pattern,
     severity: h.severity,
     from: iso(q.from),

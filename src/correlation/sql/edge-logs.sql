@@ -1,5 +1,6 @@
 -- Log patterns of the edge's two sides that occur in its sampled traces, counted in failed and in
--- healthy traces. Lines may fall in the bucket before or after the call's: ±5 minutes.
+-- healthy traces. Lines may fall in the bucket before or after the call's: ±5 minutes. Patterns are
+-- named by their canonical fingerprint (log_pattern_resolved): a renamed or merged pattern counts once.
 WITH t AS (
   SELECT trace_id, bool_or(failed) AS failed
     FROM service_call_trace_5m
@@ -7,9 +8,10 @@ WITH t AS (
      AND bucket >= $4::timestamptz AND bucket < $5::timestamptz
    GROUP BY trace_id
 ), p AS (
-  SELECT s.resource_id, s.fingerprint_id, s.trace_id, t.failed
+  SELECT s.resource_id, rp.canonical_id AS fingerprint_id, s.trace_id, t.failed
     FROM log_pattern_trace_5m s
     JOIN t ON t.trace_id = s.trace_id
+    JOIN log_pattern_resolved rp ON rp.fingerprint_id = s.fingerprint_id
    WHERE s.tenant_id = $1 AND s.resource_id IN ($2, $3)
      AND s.bucket >= $4::timestamptz - interval '5 minutes' AND s.bucket < $5::timestamptz + interval '5 minutes'
    GROUP BY 1, 2, 3, 4

@@ -2,8 +2,9 @@
 WITH t AS (
   SELECT DISTINCT s.trace_id
     FROM log_pattern_trace_5m s
-    JOIN log_pattern p ON p.fingerprint_id = s.fingerprint_id
-   WHERE s.tenant_id = $1 AND p.tenant_id = $1 AND p.fingerprint = $2
+    JOIN log_pattern_resolved rp ON rp.fingerprint_id = s.fingerprint_id
+   WHERE s.tenant_id = $1 AND rp.tenant_id = $1
+     AND rp.canonical = (SELECT canonical FROM log_pattern_resolved WHERE tenant_id = $1 AND fingerprint = $2)
      AND s.bucket >= $3::timestamptz AND s.bucket < $4::timestamptz
 )
 SELECT src.urn AS src, dst.urn AS dst,

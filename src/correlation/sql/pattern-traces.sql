@@ -1,8 +1,12 @@
--- How many distinct traces the pattern's samples hold in [from, to), and whether the pattern exists.
-SELECT p.pattern, p.severity, count(DISTINCT s.trace_id)::int AS traces
-  FROM log_pattern p
-  LEFT JOIN log_pattern_trace_5m s
-    ON s.fingerprint_id = p.fingerprint_id AND s.tenant_id = $1
-   AND s.bucket >= $3::timestamptz AND s.bucket < $4::timestamptz
- WHERE p.tenant_id = $1 AND p.fingerprint = $2
- GROUP BY p.pattern, p.severity
+-- The pattern (its canonical row when $2 was renamed or merged) and how many distinct traces the
+-- samples of it and of its aliases hold in [from, to).
+WITH c AS (
+  SELECT canonical_id, canonical FROM log_pattern_resolved WHERE tenant_id = $1 AND fingerprint = $2
+)
+SELECT p.fingerprint, p.pattern, p.severity,
+       (SELECT count(DISTINCT s.trace_id)
+          FROM log_pattern_trace_5m s
+          JOIN log_pattern_resolved rp ON rp.fingerprint_id = s.fingerprint_id
+         WHERE s.tenant_id = $1 AND rp.canonical = c.canonical
+           AND s.bucket >= $3::timestamptz AND s.bucket < $4::timestamptz)::int AS traces
+  FROM c JOIN log_pattern p ON p.fingerprint_id = c.canonical_id
