@@ -121,6 +121,13 @@ const BENCHES: Record<string, BenchEntry> = {
     'knowledge base ingest and search on 10,000 chunks, retrieval quality',
     (argv) => [listFlag(parseFlags(argv, ['db']), 'db')],
   ),
+  discovery: {
+    describe: 'attribute discovery: records/s on one core, bounded memory, API p95 on 30 days × 3 tenants',
+    run: async (argv) => ({
+      ms: await (await import('./discovery/discovery.js')).runDiscoveryBench(argv),
+      recorded: true,
+    }),
+  },
 };
 
 const ALIASES: Record<string, string> = { baseline: 'baseline-all-in-pg' };

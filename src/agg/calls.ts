@@ -49,6 +49,7 @@ import type { Window } from '../core/window.js';
 import { floorTo } from '../core/windows.js';
 import { AggregatorCounters, type Aggregator } from './aggregator.js';
 import { RecentIds } from './recent-ids.js';
+import { pickAttrs, TraceSampler, type TraceSample } from './trace-sample.js';
 import { ResourceDirectory } from './resource-directory.js';
 import { DEFAULT_RELATIVE_ACCURACY, QuantileSketch } from './sketch.js';
 
@@ -82,6 +83,11 @@ export interface CallRow {
   sketch: Uint8Array;
   /** Up to `sampleTraceIds` trace ids of this edge: failed calls first, then smallest ids (stable on re-runs). */
   sampleTraceIds: string[];
+  /**
+   * Correlation: bounded, coordinated samples (trace-sample.ts) of the edge's failed calls' traces
+   * (flag true) and of its healthy ones, each up to `traceSamples`; a trace in both counts as failed.
+   */
+  traces: TraceSample[];
 }
 
 export interface CallsAggregatorOptions {
@@ -99,6 +105,10 @@ export interface CallsAggregatorOptions {
   relativeAccuracy?: number;
   /** Trace ids kept per edge for locators. @defaultValue 3 */
   sampleTraceIds?: number;
+  /** Traces kept per edge for correlation, for failed and for healthy calls each. @defaultValue 8 */
+  traceSamples?: number;
+  /** Business attribute keys kept on the trace samples (from the client and server spans). @defaultValue [] */
+  businessKeys?: readonly string[];
   /** Known resources beyond this window's spans (e.g. from dim_resource), to name peers. */
   directory?: PeerDirectory;
   rejects?: RejectStats;
@@ -155,6 +165,9 @@ interface Half {
   error: boolean;
   kind: SpanKind;
   traceId: string;
+  spanId: string;
+  /** Business attributes of the span (correlation). */
+  biz: Attrs | undefined;
   /** Span attributes of a waiting client, to name a virtual server later. */
   attrs: Attrs | undefined;
 }
@@ -181,6 +194,8 @@ interface EdgeAcc {
   errors: number;
   sketch: QuantileSketch;
   samples: Sample[];
+  failedTraces: TraceSampler;
+  healthyTraces: TraceSampler;
   /** Calls counted as virtualServer that are undone if dst cannot be resolved. */
   virtualServerCalls: number;
 }
@@ -201,6 +216,8 @@ export class CallsAggregator implements Aggregator<Span, CallsOutput> {
   readonly #maxPending: number;
   readonly #ra: number;
   readonly #samplesPerEdge: number;
+  readonly #traceSamples: number;
+  readonly #keys: readonly string[];
   readonly #recent: RecentIds;
   readonly #dir: ResourceDirectory;
   readonly #pending = new Map<string, Pending>();
@@ -235,6 +252,8 @@ export class CallsAggregator implements Aggregator<Span, CallsOutput> {
     this.#maxPending = opts.maxPending ?? 200_000;
     this.#ra = opts.relativeAccuracy ?? DEFAULT_RELATIVE_ACCURACY;
     this.#samplesPerEdge = opts.sampleTraceIds ?? 3;
+    this.#traceSamples = opts.traceSamples ?? 8;
+    this.#keys = opts.businessKeys ?? [];
     this.#recent = new RecentIds(opts.maxRecentIds ?? 1_000_000);
     this.#dir = new ResourceDirectory(opts.directory);
     this.counters = new AggregatorCounters(opts.rejects ?? new RejectStats());
@@ -276,15 +295,25 @@ export class CallsAggregator implements Aggregator<Span, CallsOutput> {
       return;
     }
     const dur = Math.max(0, span.end - span.start);
-    const half: Half = { res, start: span.start, dur, error: span.error === true, kind, traceId, attrs: undefined };
     const attrs = span.attrs ?? {};
+    const half: Half = {
+      res,
+      start: span.start,
+      dur,
+      error: span.error === true,
+      kind,
+      traceId,
+      spanId,
+      biz: pickAttrs(attrs, this.#keys),
+      attrs: undefined,
+    };
 
     if (kind === 'client' || kind === 'producer') {
       if (isDatabaseSpan(attrs)) {
         const target = clientPeerTarget(attrs, res.attrs);
         if (
           target &&
-          this.#record(half.start, this.#resNode(res), this.#targetNode(target), 'database', dur, half.error, traceId)
+          this.#record(half.start, this.#resNode(res), this.#targetNode(target), 'database', dur, half.error, half)
         ) {
           this.#s.database++;
         }
@@ -308,7 +337,7 @@ export class CallsAggregator implements Aggregator<Span, CallsOutput> {
       const target = rootCallerTarget(attrs, kind as 'server' | 'consumer', res.attrs);
       const src = target ? this.#targetNode(target) : USER_NODE;
       const type: ConnectionType = target?.kind === 'messaging' ? 'messaging_system' : 'virtual_node';
-      if (this.#record(half.start, src, this.#resNode(res), type, dur, half.error, traceId)) this.#s.virtualClient++;
+      if (this.#record(half.start, src, this.#resNode(res), type, dur, half.error, half)) this.#s.virtualClient++;
       return;
     }
     const key = traceId + SEP + parent;
@@ -389,6 +418,7 @@ export class CallsAggregator implements Aggregator<Span, CallsOutput> {
         p95: acc.sketch.quantile(0.95),
         sketch: acc.sketch.toBytes(),
         sampleTraceIds: acc.samples.map((s) => s.traceId),
+        traces: edgeTraces(acc),
       }));
     this.counters.out = rows.length;
     return {
@@ -416,7 +446,8 @@ export class CallsAggregator implements Aggregator<Span, CallsOutput> {
         type,
         server.dur,
         failed,
-        client.traceId,
+        client,
+        server.biz,
       )
     ) {
       this.#s.paired++;
@@ -447,15 +478,7 @@ export class CallsAggregator implements Aggregator<Span, CallsOutput> {
       }
       const type: ConnectionType =
         target.kind === 'messaging' ? 'messaging_system' : target.kind === 'database' ? 'database' : 'virtual_node';
-      const acc = this.#record(
-        c.start,
-        this.#resNode(c.res),
-        this.#targetNode(target),
-        type,
-        c.dur,
-        c.error,
-        c.traceId,
-      );
+      const acc = this.#record(c.start, this.#resNode(c.res), this.#targetNode(target), type, c.dur, c.error, c);
       if (acc) {
         this.#s.virtualServer++;
         acc.virtualServerCalls++;
@@ -480,7 +503,8 @@ export class CallsAggregator implements Aggregator<Span, CallsOutput> {
     type: ConnectionType,
     latencyMs: number,
     failed: boolean,
-    traceId: string,
+    half: Half,
+    otherBiz?: Attrs,
   ): EdgeAcc | undefined {
     if (!this.#inWindow(anchor)) {
       this.#s.outsideWindow++;
@@ -502,6 +526,8 @@ export class CallsAggregator implements Aggregator<Span, CallsOutput> {
         errors: 0,
         sketch: new QuantileSketch({ relativeAccuracy: this.#ra }),
         samples: [],
+        failedTraces: new TraceSampler(this.#traceSamples),
+        healthyTraces: new TraceSampler(this.#traceSamples),
         virtualServerCalls: 0,
       };
       byDst.set(dst, acc);
@@ -512,7 +538,9 @@ export class CallsAggregator implements Aggregator<Span, CallsOutput> {
     const rank = CONNECTION_PRIORITY.indexOf(type);
     if (rank < acc.typeRank) acc.typeRank = rank;
     acc.sketch.add(latencyMs);
-    addSample(acc.samples, { traceId, failed }, this.#samplesPerEdge);
+    addSample(acc.samples, { traceId: half.traceId, failed }, this.#samplesPerEdge);
+    const biz = otherBiz === undefined ? half.biz : half.biz === undefined ? otherBiz : { ...otherBiz, ...half.biz };
+    (failed ? acc.failedTraces : acc.healthyTraces).add(half.traceId, half.spanId, failed, biz);
     return acc;
   }
 
@@ -593,6 +621,15 @@ function mergeAcc(into: EdgeAcc, from: EdgeAcc, maxSamples: number): void {
   into.sketch.merge(from.sketch);
   into.virtualServerCalls += from.virtualServerCalls;
   for (const s of from.samples) addSample(into.samples, s, maxSamples);
+  into.failedTraces.merge(from.failedTraces);
+  into.healthyTraces.merge(from.healthyTraces);
+}
+
+/** Failed samples, then healthy ones whose trace is not among them (one row per trace and edge). */
+function edgeTraces(acc: EdgeAcc): TraceSample[] {
+  const failed = acc.failedTraces.samples;
+  const ids = new Set(failed.map((t) => t.traceId));
+  return [...failed, ...acc.healthyTraces.samples.filter((t) => !ids.has(t.traceId))];
 }
 
 function cmp(a: string, b: string): number {

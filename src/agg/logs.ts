@@ -14,6 +14,7 @@ import type { Window } from '../core/window.js';
 import type { PatternDictionary } from '../patterns/dictionary.js';
 import { PARAM, renderToken } from '../patterns/masking.js';
 import { AggregatorCounters, type Aggregator } from './aggregator.js';
+import { pickAttrs, TraceSampler, type TraceSample } from './trace-sample.js';
 
 export interface LogPatternRow {
   bucket: number;
@@ -33,6 +34,8 @@ export interface LogPatternRow {
    * order (a replay) gives the same locator.
    */
   template: string;
+  /** Correlation: a bounded, coordinated sample of the row's traces (trace-sample.ts). */
+  traces: readonly TraceSample[];
 }
 
 export interface LogsAggregatorOptions {
@@ -43,6 +46,10 @@ export interface LogsAggregatorOptions {
   fallbackResourceUrn?: string;
   /** @defaultValue 3 */
   sampleTraceIds?: number;
+  /** Traces kept per row for correlation (bottom-K by hash). @defaultValue 8 */
+  traceSamples?: number;
+  /** Business attribute keys kept on the trace samples. @defaultValue [] */
+  businessKeys?: readonly string[];
   rejects?: RejectStats;
 }
 
@@ -57,6 +64,7 @@ interface Acc {
   samples: string[];
   /** Token-wise merge of the row's lines (null: lines of different lengths). */
   tokens: string[] | null;
+  traces: TraceSampler;
 }
 
 export class LogsAggregator implements Aggregator<LogRecord, LogsOutput> {
@@ -65,6 +73,8 @@ export class LogsAggregator implements Aggregator<LogRecord, LogsOutput> {
   readonly #bucketMs: number;
   readonly #fallback: string;
   readonly #samples: number;
+  readonly #traceSamples: number;
+  readonly #keys: readonly string[];
   readonly #dict: PatternDictionary;
   /** bucket → resource URN → fingerprint → row (nested: no key string built and hashed per line). */
   readonly #index = new Map<number, Map<string, Map<string, Acc>>>();
@@ -81,6 +91,8 @@ export class LogsAggregator implements Aggregator<LogRecord, LogsOutput> {
     this.#bucketMs = opts.bucketMs ?? 300_000;
     this.#fallback = opts.fallbackResourceUrn ?? 'urn:svc:_/unknown';
     this.#samples = opts.sampleTraceIds ?? 3;
+    this.#traceSamples = opts.traceSamples ?? 8;
+    this.#keys = opts.businessKeys ?? [];
     this.counters = new AggregatorCounters(opts.rejects ?? new RejectStats());
   }
 
@@ -127,9 +139,11 @@ export class LogsAggregator implements Aggregator<LogRecord, LogsOutput> {
           sampleTraceIds: [],
           service: typeof svc === 'string' ? svc : undefined,
           template: '',
+          traces: [],
         },
         samples: [],
         tokens: [...mined.tokens],
+        traces: new TraceSampler(this.#traceSamples),
       };
       byFp.set(mined.fingerprint, a);
       this.#acc.push(a);
@@ -139,7 +153,10 @@ export class LogsAggregator implements Aggregator<LogRecord, LogsOutput> {
       a.row.countError++;
       this.#errors++;
     }
-    if (rec.traceId) addSample(a.samples, rec.traceId, mined.isError, this.#samples);
+    if (rec.traceId) {
+      addSample(a.samples, rec.traceId, mined.isError, this.#samples);
+      a.traces.add(rec.traceId, rec.spanId, mined.isError, pickAttrs(rec.attrs, this.#keys));
+    }
   }
 
   finish(): LogsOutput {
@@ -149,6 +166,7 @@ export class LogsAggregator implements Aggregator<LogRecord, LogsOutput> {
       ...a.row,
       sampleTraceIds: a.samples.map((t) => t.slice(1)),
       template: a.tokens === null ? '' : a.tokens.map(renderToken).join(' '),
+      traces: a.traces.samples,
     }));
     rows.sort((x, y) => x.bucket - y.bucket || cmp(x.resourceUrn, y.resourceUrn) || cmp(x.fingerprint, y.fingerprint));
     this.counters.out = rows.length;

@@ -26,6 +26,14 @@ import { graphImpactRoute, graphRoute } from './routes/graph.js';
 import { healthzRoute, readyzRoute } from './routes/health.js';
 import { kbSearchRoute } from './routes/kb.js';
 import { metricsRoute } from './routes/metrics.js';
+import { edgeLogsRoute, patternEdgesRoute, traceRoute, tracesRoute } from './routes/correlation.js';
+import {
+  discoveryCarriersRoute,
+  discoveryCooccurringRoute,
+  discoveryKeysRoute,
+  discoveryNamesRoute,
+  discoveryNamespacesRoute,
+} from './routes/discovery.js';
 import { dependenciesRoute, evidenceRoute, runsRoute, topologyRoute } from './routes/reads.js';
 import { statusRoute } from './routes/status.js';
 import { registerWebUi } from '../web/plugin.js';
@@ -83,6 +91,15 @@ export const ROUTES: readonly RouteSpec[] = [
   ackEventRoute,
   reloadRulesRoute,
   kbSearchRoute,
+  traceRoute,
+  tracesRoute,
+  edgeLogsRoute,
+  patternEdgesRoute,
+  discoveryNamespacesRoute,
+  discoveryNamesRoute,
+  discoveryKeysRoute,
+  discoveryCarriersRoute,
+  discoveryCooccurringRoute,
 ] as RouteSpec[];
 
 function version(): string {

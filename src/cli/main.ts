@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, errorMessage, ObserveBridgeError } from '../core/errors.js';
 import { registerCase } from '../ops/cli.js';
 import { registerBackfill } from './backfill.js';
+import { registerDiscover } from './discover.js';
 import { registerDoctor } from './doctor.js';
 import { registerEvents } from './events.js';
 import { registerGraph } from './graph.js';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerEvents(program);
   registerKb(program);
   registerMcp(program);
+  registerDiscover(program);
   return program;
 }
 

@@ -8,19 +8,20 @@ import { findTenant, type TenantRow } from '../db/queries/tenant.js';
 import { topologyAt, type TopoCursor, type TopoEdge } from '../db/queries/topology.js';
 import type { Db } from '../db/types.js';
 import { alignColumns, configOption, dbOption, type DbOptions, openContext, printJson } from './context.js';
+import { registerCorrelationQueries } from './query-correlation.js';
 
 /**
  * `observebridge query deps|evidence|topo`: the typical queries of the read API from the command
  * line, through the same wrappers (src/db/queries/), so `--json` prints what the HTTP API returns.
  */
-interface QueryOptions extends DbOptions {
+export interface QueryOptions extends DbOptions {
   tenant: string;
   json?: boolean;
 }
 
 const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-function instantOption(name: string, text: string | undefined, dflt: number): number {
+export function instantOption(name: string, text: string | undefined, dflt: number): number {
   if (text === undefined) return dflt;
   const t = Date.parse(text);
   if (!ISO_RE.test(text) || !Number.isFinite(t)) {
@@ -31,7 +32,7 @@ function instantOption(name: string, text: string | undefined, dflt: number): nu
   return t;
 }
 
-function intOption(name: string, text: string | undefined, dflt: number, min: number, max: number): number {
+export function intOption(name: string, text: string | undefined, dflt: number, min: number, max: number): number {
   if (text === undefined) return dflt;
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < min || n > max) {
@@ -40,7 +41,7 @@ function intOption(name: string, text: string | undefined, dflt: number, min: nu
   return n;
 }
 
-async function withTenant(opts: QueryOptions, fn: (db: Db, tenant: TenantRow) => Promise<void>): Promise<void> {
+export async function withTenant(opts: QueryOptions, fn: (db: Db, tenant: TenantRow) => Promise<void>): Promise<void> {
   const ctx = await openContext(opts);
   try {
     const tenant = await findTenant(ctx.db, { code: opts.tenant });
@@ -51,7 +52,7 @@ async function withTenant(opts: QueryOptions, fn: (db: Db, tenant: TenantRow) =>
   }
 }
 
-function common(cmd: Command): Command {
+export function common(cmd: Command): Command {
   return cmd
     .requiredOption('--tenant <code>', 'tenant code')
     .addOption(dbOption())
@@ -124,7 +125,9 @@ function topoTable(edges: TopoEdge[]): string {
 }
 
 export function registerQuery(program: Command): void {
-  const query = program.command('query').description('the typical read queries (dependencies, evidence, topology)');
+  const query = program
+    .command('query')
+    .description('the typical read queries (dependencies, evidence, topology, trace correlation)');
 
   common(
     query
@@ -190,4 +193,6 @@ export function registerQuery(program: Command): void {
       else process.stdout.write(topoTable(edges));
     });
   });
+
+  registerCorrelationQueries(query);
 }

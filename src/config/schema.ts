@@ -3,6 +3,8 @@ import { isDuration, parseDuration } from '../core/duration.js';
 import { opsConfigSchema } from '../ops/config.js';
 import { rulesSectionSchema } from '../rules/section.js';
 import { kbConfigSchema } from '../kb/config.js';
+import { correlationConfigSchema } from '../correlation/config.js';
+import { discoveryConfigSchema } from '../discovery/config.js';
 
 /** A duration string (`30s`, `5m`, `1h`, `7d`) parsed to milliseconds. */
 export const duration = z
@@ -136,6 +138,8 @@ export const configSchema = z
       .default({}),
     /** Log template mining (Drain + masking): src/patterns/config.ts validates it. */
     patterns: z.record(z.string(), z.unknown()).optional(),
+    correlation: correlationConfigSchema.prefault({}),
+    discovery: discoveryConfigSchema.prefault({}),
     sources: z.record(z.string(), z.object({ kind: z.string().min(1) }).passthrough()).default({}),
     tenants: z.array(tenantSchema).min(1, 'at least one tenant is required'),
     jobs: z.record(z.string(), jobOverrideSchema).default({}),

@@ -4,7 +4,10 @@ import type { Window } from '../core/window.js';
 import { enterWindowWrite } from '../db/writers/chunk-gate.js';
 import { ooQueryHint, ooString, replaceLocators, type LocatorInput } from '../db/writers/locators.js';
 import { ResourceIdCache, upsertResources, type ResourceInput } from '../db/writers/resources.js';
+import { edgeTraceRows } from '../correlation/rows.js';
+import { replaceEdgeTraces } from '../db/writers/trace-samples.js';
 import { replaceWindowRows } from '../db/writers/window-rows.js';
+import { discoveryStage } from '../discovery/stage.js';
 import type { JobContext, JobDefinition, JobResult } from './job.js';
 import { feedRecords } from './read-records.js';
 
@@ -45,14 +48,21 @@ export function ooCallsJob(cache = new ResourceIdCache()): JobDefinition {
     async run(ctx: JobContext, tenant: Tenant, w: Window): Promise<JobResult> {
       const opts = ctx.options as OoCallsOptions;
       const pad = opts.pad_ms ?? MINUTE;
+      const corr = ctx.config.correlation;
       const agg = new CallsAggregator({
         window: w,
         padMs: pad,
         rejects: ctx.stats,
+        traceSamples: corr.edge_samples,
+        businessKeys: corr.attributes,
         ...(opts.max_pending ? { maxPending: opts.max_pending } : {}),
         ...(opts.sample_trace_ids ? { sampleTraceIds: opts.sample_trace_ids } : {}),
       });
-      const read = await feedRecords(ctx, tenant, 'traces', { from: w.from - pad, to: w.to + pad }, (s) => agg.add(s));
+      const disc = discoveryStage(ctx, 'span', w);
+      const read = await feedRecords(ctx, tenant, 'traces', { from: w.from - pad, to: w.to + pad }, (s) => {
+        agg.add(s);
+        disc?.add(s);
+      });
       const { rows, stats } = agg.finish();
       const loc = ctx.source(tenant).location(tenant, 'traces');
 
@@ -74,12 +84,15 @@ export function ooCallsJob(cache = new ResourceIdCache()): JobDefinition {
           CALL_COLUMNS,
           rows.map((r) => callRow(r, tenant.id, ids, refs.get(edgeKey(r)) ?? null)),
         );
+        const traces = await replaceEdgeTraces(tx, tenant.id, w, edgeTraceRows(rows, ids));
+        const discovery = await disc?.write(tx, tenant.id);
         const result: JobResult = {
           recordsRead: { traces: read },
           rejected: ctx.stats.toJSON(),
-          rowsWritten: { service_call_5m: n, oo_locator: locators.length },
+          rowsWritten: { service_call_5m: n, oo_locator: locators.length, service_call_trace_5m: traces },
           replaced: del.deleted,
           calls: stats,
+          ...(discovery ? { discovery } : {}),
         };
         await ctx.complete(tx, result);
         return { result, ids };

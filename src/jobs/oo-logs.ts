@@ -5,7 +5,10 @@ import { ooQueryHint, ooString, replaceLocators, type LocatorInput } from '../db
 import { patternIds, upsertAliases, upsertPatterns } from '../db/writers/patterns.js';
 import { enterWindowWrite } from '../db/writers/chunk-gate.js';
 import { ResourceIdCache, upsertResources } from '../db/writers/resources.js';
+import { patternTraceRows } from '../correlation/rows.js';
+import { replacePatternTraces } from '../db/writers/trace-samples.js';
 import { replaceWindowRows } from '../db/writers/window-rows.js';
+import { discoveryStage } from '../discovery/stage.js';
 import { parsePatternsConfig } from '../patterns/config.js';
 import { PARAM } from '../patterns/masking.js';
 import type { JobContext, JobDefinition, JobResult } from './job.js';
@@ -40,11 +43,21 @@ export function ooLogsJob(cache = new ResourceIdCache(), dictionaries?: PatternD
       dicts ??= new PatternDictionaries(parsePatternsConfig(ctx.config.patterns ?? {}, 'patterns'));
       const dict = await dicts.get(ctx.db, tenant.id);
       try {
-        const agg = new LogsAggregator(dict, { window: w, rejects: ctx.stats });
-        const read = await feedRecords(ctx, tenant, 'logs', w, (r) => agg.add(r));
+        const corr = ctx.config.correlation;
+        const agg = new LogsAggregator(dict, {
+          window: w,
+          rejects: ctx.stats,
+          traceSamples: corr.log_samples,
+          businessKeys: corr.attributes,
+        });
+        const loc = ctx.source(tenant).location(tenant, 'logs');
+        const disc = discoveryStage(ctx, 'log', w, { logName: loc.objectKey });
+        const read = await feedRecords(ctx, tenant, 'logs', w, (r) => {
+          agg.add(r);
+          disc?.add(r);
+        });
         const { rows, stats } = agg.finish();
         const changes = dict.changes();
-        const loc = ctx.source(tenant).location(tenant, 'logs');
 
         const { result, ids } = await ctx.db.transaction(async (tx) => {
           await enterWindowWrite(tx, { hypertable: 'log_pattern_5m', window: w }); // before any write: lock order
@@ -76,6 +89,8 @@ export function ooLogsJob(cache = new ResourceIdCache(), dictionaries?: PatternD
               refs.get(rowKey(r)) ?? null,
             ]),
           );
+          const traces = await replacePatternTraces(tx, tenant.id, w, patternTraceRows(rows, ids, fps));
+          const discovery = await disc?.write(tx, tenant.id);
           const result: JobResult = {
             recordsRead: { logs: read },
             rejected: ctx.stats.toJSON(),
@@ -84,11 +99,13 @@ export function ooLogsJob(cache = new ResourceIdCache(), dictionaries?: PatternD
               log_pattern: changes.created.length + changes.updated.length,
               log_pattern_alias: aliases,
               oo_locator: locators.length,
+              log_pattern_trace_5m: traces,
             },
             replaced: del.deleted,
             patternsCreated: changes.created.length,
             patterns: stats.patterns,
             errorLines: stats.errors,
+            ...(discovery ? { discovery } : {}),
           };
           await ctx.complete(tx, result);
           return { result, ids };

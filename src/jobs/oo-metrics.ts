@@ -6,6 +6,7 @@ import { ooQueryHint, replaceLocators, type LocatorInput } from '../db/writers/l
 import { ResourceIdCache, upsertResources } from '../db/writers/resources.js';
 import { replaceWindowRows } from '../db/writers/window-rows.js';
 import { ConfigError } from '../core/errors.js';
+import { discoveryStage } from '../discovery/stage.js';
 import type { JobContext, JobDefinition, JobResult } from './job.js';
 import { feedRecords } from './read-records.js';
 
@@ -53,6 +54,8 @@ export function ooMetricsJob(cache = new ResourceIdCache()): JobDefinition {
         ...(opts.series_labels ? { seriesLabels: opts.series_labels } : {}),
         ...(opts.max_series_per_metric ? { maxSeriesPerMetric: opts.max_series_per_metric } : {}),
       });
+      // Discovery sees the raw points only; with pushdown OO returns aggregates, so it records nothing.
+      const disc = opts.pushdown === true ? undefined : discoveryStage(ctx, 'metric', w);
       let read: number;
       if (opts.pushdown === true) {
         const src = ctx.source(tenant);
@@ -65,7 +68,11 @@ export function ooMetricsJob(cache = new ResourceIdCache()): JobDefinition {
           read++;
           agg.addAggregate(a);
         }
-      } else read = await feedRecords(ctx, tenant, 'metrics', w, (p) => agg.add(p));
+      } else
+        read = await feedRecords(ctx, tenant, 'metrics', w, (p) => {
+          agg.add(p);
+          disc?.add(p);
+        });
       const { rows, stats } = agg.finish();
       const loc = ctx.source(tenant).location(tenant, 'metrics');
 
@@ -99,6 +106,7 @@ export function ooMetricsJob(cache = new ResourceIdCache()): JobDefinition {
           rows.map((r) => metricRow(r, tenant.id, ids)),
         );
         await replaceLocators(tx, tenant.id, 'metrics', w, locators);
+        const discovery = await disc?.write(tx, tenant.id);
         const result: JobResult = {
           recordsRead: { metrics: read },
           rejected: ctx.stats.toJSON(),
@@ -106,6 +114,7 @@ export function ooMetricsJob(cache = new ResourceIdCache()): JobDefinition {
           series: stats.series,
           overflowPoints: stats.overflowPoints,
           droppedPoints: stats.droppedPoints,
+          ...(discovery ? { discovery } : {}),
         };
         await ctx.complete(tx, result);
         return { result, ids };

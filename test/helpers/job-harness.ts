@@ -30,9 +30,14 @@ export async function runWindow(
   source: Source,
   options: Record<string, unknown> = {},
   tenantConfig: Record<string, unknown> = {},
+  /** Top-level config sections (correlation, discovery, ...). */
+  configExtra: Record<string, unknown> = {},
 ): Promise<{ result: JobResult; stats: RejectStats }> {
   const stats = new RejectStats();
-  const config = configSchema.parse({ tenants: [{ code: tenant.code, source: { kind: 'mock' }, ...tenantConfig }] });
+  const config = configSchema.parse({
+    tenants: [{ code: tenant.code, source: { kind: 'mock' }, ...tenantConfig }],
+    ...configExtra,
+  });
   const ctx: JobContext = {
     db,
     clock: new ManualClock(w.to + 10 * 60_000),

@@ -51,6 +51,11 @@ export function traceIdFor(seedWord: number, minuteIdx: number, i: number): stri
   );
 }
 
+/** Users of a tenant: 20 000 ids, so one user has several traces a day. */
+export function userIdFor(seedWord: number, minuteIdx: number, i: number): string {
+  return `U${100_000 + (hashInts(seedWord, minuteIdx, i, 5) % 20_000)}`;
+}
+
 /**
  * Generates exactly `target` spans for one minute, lazily (records stay short-lived, which keeps
  * the garbage collector cheap at benchmark volumes): whole traces from weighted entry points while
@@ -76,7 +81,10 @@ function buildTrace(input: MinuteInput, minuteIdx: number, i: number, forced: Op
   const u = rng.float();
   const approxStart = input.minute + u * MINUTE_MS;
   const incident = incidentActive(input.incident, approxStart) ? input.incident : undefined;
-  const b = new TraceBuilder(rng, traceIdFor(input.seedWord, minuteIdx, i), input.deployment, incident);
+  // A business attribute every span of a user's trace carries (as baggage would): derived from a hash,
+  // not drawn from rng, so adding it left every other generated value unchanged.
+  const user = forced ? undefined : userIdFor(input.seedWord, minuteIdx, i);
+  const b = new TraceBuilder(rng, traceIdFor(input.seedWord, minuteIdx, i), input.deployment, incident, user);
   const root = forced ?? entryPicker.pick(rng);
   b.visitOp(root, undefined, 0, 'server', forced ? { 'user_agent.original': 'kube-probe/1.29' } : undefined);
   // Place the trace inside the minute: shift by a random offset that keeps its end in the minute.
@@ -104,6 +112,7 @@ class TraceBuilder {
     private readonly traceId: string,
     private readonly deployment: Deployment,
     private readonly incident: MockIncident | undefined,
+    private readonly user: string | undefined,
   ) {}
 
   private pod(service: string): Pod {
@@ -125,6 +134,7 @@ class TraceBuilder {
     start: number,
     attrs: Attrs,
   ): Span {
+    if (this.user !== undefined) attrs['user_id'] = this.user;
     const span: Span =
       parentSpanId === undefined
         ? {

@@ -1,0 +1,258 @@
+/**
+ * Attribute discovery over the records a summary job already reads (no second read of OO): every
+ * (namespace, name) per signal, its attribute keys and their values, and its distinct attribute sets,
+ * each with first seen, last seen and a count, per debounce window. Pure and in-memory, like an
+ * aggregator: it sees the window's records through `add` and hands its entries over in `finish`.
+ *
+ * Nothing is sampled: each record's every key and value is looked at, so a value that occurs once in
+ * a million records is kept. Memory is bounded by the caps (values per key, keys per name, sets per
+ * name, names), never by the number of records; what a cap turns away is counted in an overflow
+ * counter (stored with the entry), so a 1-million-value label costs at most `maxValuesPerKey` entries.
+ *
+ * Namespace = the resource's service.name ('_' without one). Name = the metric name, the span name
+ * (operation), or the log stream. Keys = the record's labels / attributes and its resource attributes.
+ */
+import type { Attrs, TelemetryRecord } from '../core/records.js';
+
+export type Signal = 'metric' | 'log' | 'span';
+export const SIGNAL_OF = { metric: 'metric', log: 'log', span: 'span' } as const satisfies Record<
+  TelemetryRecord['kind'],
+  Signal
+>;
+
+export interface CollectorOptions {
+  /** Debounce window length in ms; entries are kept per window start. */
+  debounceMs: number;
+  maxValuesPerKey: number;
+  maxKeysPerName: number;
+  maxSetsPerName: number;
+  maxNames: number;
+  /** The name of log records (the stream they were read from). @defaultValue 'default' */
+  logName?: string;
+}
+
+export interface Seen {
+  first: number;
+  last: number;
+  count: number;
+}
+
+export interface KeyEntry extends Seen {
+  values: Map<string, Seen>;
+  valuesOverflow: number;
+}
+
+/** A value as the collector holds it: with its key and two random words for the set hash. */
+interface ValueRef extends Seen {
+  key: string;
+  value: string;
+  h1: number;
+  h2: number;
+}
+
+export interface SetEntry extends Seen {
+  attrs: Record<string, string>;
+}
+
+export interface NameEntry extends Seen {
+  windowStart: number;
+  namespace: string;
+  name: string;
+  keys: Map<string, KeyEntry>;
+  keysOverflow: number;
+  sets: Map<number, SetEntry>;
+  setsOverflow: number;
+  /** Resolved (key, value) entries of each resource attrs object seen with this name (shared objects). */
+  resources: Map<Attrs, ValueRef[] | null>;
+}
+
+export interface DiscoveryOutput {
+  signal: Signal;
+  names: NameEntry[];
+  /** Records whose (namespace, name) was turned away by maxNames. */
+  namesOverflow: number;
+  records: number;
+}
+
+const NO_SERVICE = '_';
+
+function seen(e: Seen, ts: number): void {
+  if (ts < e.first) e.first = ts;
+  if (ts > e.last) e.last = ts;
+  e.count++;
+}
+
+export class DiscoveryCollector {
+  readonly signal: Signal;
+  readonly #o: Required<CollectorOptions>;
+  /** window start → namespace → name → entry. */
+  readonly #index = new Map<number, Map<string, Map<string, NameEntry>>>();
+  readonly #entries: NameEntry[] = [];
+  readonly #nsCache = new WeakMap<Attrs, string>();
+  #namesOverflow = 0;
+  #records = 0;
+  /** Scratch list of the record's value entries for its set (reused: no array per record). */
+  readonly #refs: ValueRef[] = [];
+  #seed = 0x2545f491;
+
+  constructor(signal: Signal, opts: CollectorOptions) {
+    this.signal = signal;
+    this.#o = { logName: 'default', ...opts };
+    if (!(opts.debounceMs > 0)) throw new RangeError(`debounceMs must be positive (got ${opts.debounceMs})`);
+  }
+
+  add(r: TelemetryRecord): void {
+    let name: string;
+    let ts: number;
+    let attrs: Attrs | undefined;
+    if (r.kind === 'metric') {
+      name = r.name;
+      ts = r.ts;
+      attrs = r.labels;
+    } else if (r.kind === 'span') {
+      name = r.name;
+      ts = r.start;
+      attrs = r.attrs;
+    } else {
+      name = this.#o.logName;
+      ts = r.ts;
+      attrs = r.attrs;
+    }
+    if (typeof name !== 'string' || !Number.isFinite(ts)) return; // the aggregator counts the rejection
+    this.#records++;
+    const res = r.resource?.attrs;
+    const ns = res === undefined ? NO_SERVICE : this.#namespace(res);
+    const e = this.#entry(Math.floor(ts / this.#o.debounceMs) * this.#o.debounceMs, ns, name, ts);
+    if (e === undefined) {
+      this.#namesOverflow++;
+      return;
+    }
+    seen(e, ts);
+    const refs = this.#refs;
+    refs.length = 0;
+    if (attrs !== undefined) for (const k in attrs) this.#kv(e, k, attrs[k]!, ts, refs);
+    if (res !== undefined) {
+      // Sources share one attrs object per resource: resolve its entries once per name, then count.
+      let rs = e.resources.get(res);
+      if (rs === undefined) {
+        const start = refs.length;
+        for (const k in res) this.#kv(e, k, res[k]!, ts, refs);
+        // null: a cap turned one of them away; such a resource is resolved per record from then on
+        rs = Object.keys(res).length === refs.length - start ? refs.slice(start) : null;
+        e.resources.set(res, rs);
+      } else if (rs === null) {
+        for (const k in res) this.#kv(e, k, res[k]!, ts, refs);
+      } else {
+        for (const v of rs) {
+          seen(e.keys.get(v.key)!, ts);
+          seen(v, ts);
+          refs.push(v);
+        }
+      }
+    }
+    if (this.#o.maxSetsPerName > 0 && refs.length > 0) this.#set(e, refs, ts);
+  }
+
+  finish(): DiscoveryOutput {
+    return { signal: this.signal, names: this.#entries, namesOverflow: this.#namesOverflow, records: this.#records };
+  }
+
+  #namespace(res: Attrs): string {
+    let ns = this.#nsCache.get(res);
+    if (ns === undefined) {
+      const s = res['service.name'];
+      ns = typeof s === 'string' && s !== '' ? s : NO_SERVICE;
+      this.#nsCache.set(res, ns);
+    }
+    return ns;
+  }
+
+  #entry(windowStart: number, namespace: string, name: string, ts: number): NameEntry | undefined {
+    let byNs = this.#index.get(windowStart);
+    if (byNs === undefined) this.#index.set(windowStart, (byNs = new Map()));
+    let byName = byNs.get(namespace);
+    if (byName === undefined) byNs.set(namespace, (byName = new Map()));
+    let e = byName.get(name);
+    if (e === undefined) {
+      if (this.#entries.length >= this.#o.maxNames) return undefined;
+      e = {
+        windowStart,
+        namespace,
+        name,
+        first: ts,
+        last: ts,
+        count: 0,
+        keys: new Map(),
+        keysOverflow: 0,
+        sets: new Map(),
+        setsOverflow: 0,
+        resources: new Map(),
+      };
+      byName.set(name, e);
+      this.#entries.push(e);
+    }
+    return e;
+  }
+
+  #kv(e: NameEntry, k: string, v: string | number | boolean, ts: number, refs: ValueRef[]): void {
+    let ke = e.keys.get(k);
+    if (ke === undefined) {
+      if (e.keys.size >= this.#o.maxKeysPerName) {
+        e.keysOverflow++;
+        return;
+      }
+      ke = { first: ts, last: ts, count: 0, values: new Map(), valuesOverflow: 0 };
+      e.keys.set(k, ke);
+    }
+    seen(ke, ts);
+    const value = typeof v === 'string' ? v : String(v);
+    let ve = ke.values.get(value) as ValueRef | undefined;
+    if (ve === undefined) {
+      if (ke.values.size >= this.#o.maxValuesPerKey) {
+        ke.valuesOverflow++;
+        return; // an overflowing key's values do not enter sets either: that would blow them up too
+      }
+      ve = { first: ts, last: ts, count: 0, key: k, value, h1: this.#rand(), h2: this.#rand() };
+      ke.values.set(value, ve);
+    }
+    seen(ve, ts);
+    refs.push(ve);
+  }
+
+  /** xorshift32: the words that identify a value in set hashes (no string hashing per record). */
+  #rand(): number {
+    let x = this.#seed;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.#seed = x >>> 0;
+    return this.#seed;
+  }
+
+  /**
+   * The record's attribute set, identified by an order-independent hash of its values' random words
+   * (two 32-bit sums, 53 bits kept): no sorting or string building per record. Two different sets
+   * collide with probability ~2⁻⁵³ per pair, negligible at a few hundred sets per name.
+   */
+  #set(e: NameEntry, refs: ValueRef[], ts: number): void {
+    let a = 0;
+    let b = 0;
+    for (const r of refs) {
+      a = (a + r.h1) | 0;
+      b = (b + r.h2) | 0;
+    }
+    const key = (a >>> 0) * 2_097_152 + ((b >>> 0) & 0x1fffff);
+    let se = e.sets.get(key);
+    if (se === undefined) {
+      if (e.sets.size >= this.#o.maxSetsPerName) {
+        e.setsOverflow++;
+        return;
+      }
+      const attrs: Record<string, string> = {};
+      for (const k of [...refs].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))) attrs[k.key] = k.value;
+      se = { first: ts, last: ts, count: 0, attrs };
+      e.sets.set(key, se);
+    }
+    seen(se, ts);
+  }
+}

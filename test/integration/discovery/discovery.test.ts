@@ -1,0 +1,278 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createApiServer, type ApiServer } from '../../../src/api/server.js';
+import { configSchema } from '../../../src/config/schema.js';
+import { ManualClock } from '../../../src/core/clock.js';
+import type { Dataset, MetricPoint, TelemetryRecord } from '../../../src/core/records.js';
+import type { Tenant } from '../../../src/core/tenant.js';
+import type { Window } from '../../../src/core/window.js';
+import {
+  discoverCarriers,
+  discoverCooccurring,
+  discoverKeys,
+  discoverNames,
+  discoverNamespaces,
+} from '../../../src/discovery/queries.js';
+import { ooCallsJob } from '../../../src/jobs/oo-calls.js';
+import { ooLogsJob } from '../../../src/jobs/oo-logs.js';
+import { ooMetricsJob } from '../../../src/jobs/oo-metrics.js';
+import { JobRegistry } from '../../../src/jobs/registry.js';
+import { silentLogger } from '../../../src/obs/logger.js';
+import { createMetrics } from '../../../src/obs/metrics.js';
+import { mockConfigSchema } from '../../../src/sources/mock/config.js';
+import { MockSource } from '../../../src/sources/mock/mock-source.js';
+import type { Source } from '../../../src/sources/source.js';
+import { drivers, openTestDb, type TestDb } from '../../helpers/db.js';
+import { runWindow, seedTenants, tableSnapshot } from '../../helpers/job-harness.js';
+
+const M = 60_000;
+const T0 = Date.parse('2026-06-10T06:00:00Z');
+const TOKEN = 'disc-token-0123456789abcdef';
+const DAY = { from: T0 - 12 * 60 * M, to: T0 + 12 * 60 * M };
+
+/** A metrics source of `n` points in the window, generated lazily; point `rare` has region=ap-rare-1. */
+function metricStream(n: number, rare: number, extra: MetricPoint[] = []): Source {
+  const resource = { attrs: { 'service.name': 'edge-proxy', 'host.name': 'edge-1' } };
+  return {
+    kind: 'gen',
+    location: (_t, d: Dataset) => ({ bucket: 'org1', objectKey: d }),
+    async *stream(_t, d, w: Window): AsyncIterable<TelemetryRecord> {
+      if (d !== 'metrics') return;
+      const labels = { region: 'eu-west-1', code: '200' };
+      const rareLabels = { region: 'ap-rare-1', code: '200' };
+      for (let i = 0; i < n; i++) {
+        const ts = w.from + Math.floor((i * (w.to - w.from)) / n);
+        yield {
+          kind: 'metric',
+          ts,
+          name: 'proxy_requests',
+          value: 1,
+          labels: i === rare ? rareLabels : labels,
+          resource,
+        };
+      }
+      yield* extra;
+    },
+  };
+}
+
+for (const driver of drivers()) {
+  describe(`${driver}: attribute discovery as a stage of the summary jobs`, () => {
+    let t: TestDb;
+    let tenant: Tenant;
+    let server: ApiServer;
+    before(async () => {
+      t = await openTestDb(driver);
+      tenant = (await seedTenants(t.db, ['acme']))[0]!;
+      const src = new MockSource(mockConfigSchema.parse({ kind: 'mock', seed: 42, scale: 0.2 }));
+      const w = { from: T0, to: T0 + 5 * M };
+      await runWindow(t.db, ooCallsJob(), tenant, w, src);
+      await runWindow(t.db, ooLogsJob(), tenant, w, src);
+      for (let m = 0; m < 2; m++)
+        await runWindow(t.db, ooMetricsJob(), tenant, { from: T0 + m * M, to: T0 + (m + 1) * M }, src);
+      const config = configSchema.parse({ tenants: [{ code: 'acme', source: { kind: 'mock' } }] });
+      server = createApiServer({
+        db: t.db,
+        registry: JobRegistry.create([], config),
+        clock: new ManualClock(T0 + 10 * M),
+        config,
+        logger: silentLogger,
+        metrics: createMetrics({ defaultMetrics: false }),
+        token: TOKEN,
+        attachMetrics: false,
+      });
+    });
+    after(async () => {
+      await server?.stop();
+      await t?.close();
+    });
+    const get = async (url: string) => {
+      const r = await server.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${TOKEN}` } });
+      return { status: r.statusCode, json: r.json() as Record<string, unknown> };
+    };
+
+    it('records namespaces, names, keys and values of all three signals, per debounce window', async () => {
+      const ns = await discoverNamespaces(t.db, { tenantId: tenant.id, ...DAY, signal: null, limit: 1000 });
+      assert.deepEqual([...new Set(ns.map((n) => n.signal))].sort(), ['log', 'metric', 'span']);
+      assert.ok(ns.some((n) => n.signal === 'span' && n.namespace === 'orders'));
+      const windows = await t.db.query<{ w: Date }>('SELECT DISTINCT window_start AS w FROM discovery_name');
+      assert.deepEqual(
+        windows.rows.map((r) => new Date(r.w).getTime()),
+        [T0],
+        'one 1h debounce window',
+      );
+      const spanNames = await discoverNames(t.db, {
+        tenantId: tenant.id,
+        ...DAY,
+        signal: 'span',
+        namespace: 'orders',
+        limit: 100,
+      });
+      assert.ok(spanNames.some((n) => n.name === 'shop.OrdersService/CreateOrder'));
+      // the span count of a name equals the spans of the window with that service and name
+      const api = await get(
+        `/api/discovery/names?tenant=acme&signal=span&namespace=orders&since=1d&to=${new Date(DAY.to).toISOString()}`,
+      );
+      assert.equal(api.status, 200);
+      assert.deepEqual(api.json.names, spanNames);
+      const keys = await discoverKeys(t.db, {
+        tenantId: tenant.id,
+        ...DAY,
+        signal: 'span',
+        namespace: 'orders',
+        name: 'shop.OrdersService/CreateOrder',
+        key: null,
+        values: 5,
+      });
+      const byKey = new Map(keys.map((k) => [k.key, k]));
+      assert.deepEqual(
+        byKey.get('rpc.system')!.values.map((v) => v.value),
+        ['grpc'],
+      );
+      assert.equal(byKey.get('user_id')!.values_overflow, 0);
+      const user = byKey.get('user_id')!;
+      assert.equal(user.values.length, Math.min(5, user.distinct_values));
+      // every CreateOrder span carries rpc.system once: the value's count is the name's count
+      const name = spanNames.find((n) => n.name === 'shop.OrdersService/CreateOrder')!;
+      assert.equal(byKey.get('rpc.system')!.values[0]!.count, name.count);
+      assert.equal(user.count, name.count);
+      const metrics = await discoverNames(t.db, {
+        tenantId: tenant.id,
+        ...DAY,
+        signal: 'metric',
+        namespace: null,
+        limit: 1000,
+      });
+      assert.ok(metrics.length > 3);
+      assert.ok(metrics.every((m) => Date.parse(m.first_seen) >= T0 && Date.parse(m.last_seen) < T0 + 2 * M));
+    });
+
+    it('carriers and co-occurring keys of a key=value', async () => {
+      const carriers = await discoverCarriers(t.db, {
+        tenantId: tenant.id,
+        ...DAY,
+        key: 'k8s.namespace.name',
+        value: 'shop',
+        signal: null,
+        limit: 1000,
+      });
+      assert.deepEqual([...new Set(carriers.map((c) => c.signal))].sort(), ['log', 'metric', 'span']);
+      assert.ok(carriers.every((c) => c.count > 0));
+      const co = await discoverCooccurring(t.db, {
+        tenantId: tenant.id,
+        ...DAY,
+        key: 'rpc.method',
+        value: 'CreateOrder',
+        signal: 'span',
+        namespace: null,
+        name: null,
+        limit: 1000,
+      });
+      const svc = co.keys.find((k) => k.key === 'service.name');
+      assert.ok(svc, JSON.stringify(co.keys.map((k) => k.key)));
+      assert.ok(svc.values.some((v) => v.value === 'orders'));
+      assert.ok(!co.keys.some((k) => k.key === 'rpc.method'), 'the asked key is not among the others');
+      const api = await get(
+        `/api/discovery/cooccurring?tenant=acme&key=rpc.method&value=CreateOrder&signal=span&to=${new Date(DAY.to).toISOString()}&since=1d`,
+      );
+      assert.equal(api.status, 200);
+      assert.deepEqual(api.json.keys, co.keys);
+      for (const url of [
+        '/api/discovery/names?tenant=acme&signal=trace',
+        '/api/discovery/keys?tenant=acme&signal=span',
+        '/api/discovery/carriers?tenant=acme&key=a&value=b&since=90d',
+      ]) {
+        assert.equal((await get(url)).status, 400, url);
+      }
+      assert.equal((await get('/api/discovery/namespaces?tenant=initech')).status, 404);
+    });
+
+    it('finds a label value that occurs once in 1,000,000 records (through oo-metrics and the API)', async () => {
+      const tn = (await seedTenants(t.db, ['rare']))[0]!;
+      const w = { from: T0, to: T0 + M };
+      const r = await runWindow(t.db, ooMetricsJob(), tn, w, metricStream(1_000_000, 654_321));
+      assert.equal(r.result.recordsRead?.metrics, 1_000_000);
+      const carriers = await discoverCarriers(t.db, {
+        tenantId: tn.id,
+        ...DAY,
+        key: 'region',
+        value: 'ap-rare-1',
+        signal: null,
+        limit: 10,
+      });
+      assert.equal(carriers.length, 1);
+      assert.deepEqual(
+        [carriers[0]!.namespace, carriers[0]!.name, carriers[0]!.count],
+        ['edge-proxy', 'proxy_requests', 1],
+      );
+      const keys = await discoverKeys(t.db, {
+        tenantId: tn.id,
+        ...DAY,
+        signal: 'metric',
+        namespace: 'edge-proxy',
+        name: 'proxy_requests',
+        key: 'region',
+        values: 10,
+      });
+      assert.deepEqual(
+        keys[0]!.values.map((v) => [v.value, v.count]),
+        [
+          ['eu-west-1', 999_999],
+          ['ap-rare-1', 1],
+        ],
+      );
+    });
+
+    it('a re-run of a window counts nothing twice but adds what arrived late', async () => {
+      const tn = (await seedTenants(t.db, ['late']))[0]!;
+      const w = { from: T0, to: T0 + M };
+      await runWindow(t.db, ooMetricsJob(), tn, w, metricStream(1000, -1));
+      const snap = await tableSnapshot(t.db, 'discovery_value');
+      await runWindow(t.db, ooMetricsJob(), tn, w, metricStream(1000, -1));
+      assert.equal(await tableSnapshot(t.db, 'discovery_value'), snap, 'same data, same rows and counts');
+      const late: MetricPoint = {
+        kind: 'metric',
+        ts: T0 + 30_000,
+        name: 'proxy_requests',
+        value: 1,
+        labels: { region: 'sa-late-1', code: '200' },
+        resource: { attrs: { 'service.name': 'edge-proxy', 'host.name': 'edge-1' } },
+      };
+      await runWindow(t.db, ooMetricsJob(), tn, w, metricStream(1000, -1, [late]));
+      const keys = await discoverKeys(t.db, {
+        tenantId: tn.id,
+        ...DAY,
+        signal: 'metric',
+        namespace: 'edge-proxy',
+        name: 'proxy_requests',
+        key: 'region',
+        values: 10,
+      });
+      assert.deepEqual(
+        keys[0]!.values.map((v) => [v.value, v.count]),
+        [
+          ['eu-west-1', 1000],
+          ['sa-late-1', 1],
+        ],
+      );
+    });
+
+    it('discovery.enabled: false writes nothing', async () => {
+      const tn = (await seedTenants(t.db, ['off']))[0]!;
+      await runWindow(
+        t.db,
+        ooMetricsJob(),
+        tn,
+        { from: T0, to: T0 + M },
+        metricStream(10, 3),
+        {},
+        {},
+        { discovery: { enabled: false } },
+      );
+      const n = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM discovery_name WHERE tenant_id = $1', [
+        tn.id,
+      ]);
+      assert.equal(n.rows[0]!.n, 0);
+    });
+  });
+}
