@@ -1,5 +1,6 @@
 import type { TraceSample } from '../../agg/trace-sample.js';
 import type { Queryable } from '../types.js';
+import { replaceWindowRows } from './window-rows.js';
 
 /** One sampled trace of a log_pattern_5m row. */
 export interface PatternTraceInput {
@@ -39,17 +40,6 @@ const EDGE_COLUMNS = [
   'attrs',
 ] as const;
 
-type SampleTable = 'log_pattern_trace_5m' | 'service_call_trace_5m';
-
-async function deleteWindow(tx: Queryable, table: SampleTable, tenantId: number, w: { from: number; to: number }) {
-  const r = await tx.query(`DELETE FROM ${table} WHERE tenant_id = $1 AND bucket >= $2 AND bucket < $3`, [
-    tenantId,
-    new Date(w.from),
-    new Date(w.to),
-  ]);
-  return r.rowCount;
-}
-
 /**
  * Replaces the tenant's pattern trace samples of a window (same transaction as the log_pattern_5m
  * rows they belong to, so a re-run gives the same samples and never duplicates).
@@ -60,9 +50,11 @@ export async function replacePatternTraces(
   w: { from: number; to: number },
   rows: readonly PatternTraceInput[],
 ): Promise<number> {
-  await deleteWindow(tx, 'log_pattern_trace_5m', tenantId, w);
-  return tx.copyRows(
+  const out = await replaceWindowRows(
+    tx,
     'log_pattern_trace_5m',
+    tenantId,
+    w,
     PATTERN_COLUMNS,
     rows.map((r) => [
       new Date(r.bucket),
@@ -76,6 +68,7 @@ export async function replacePatternTraces(
       r.sample.attrs ?? {},
     ]),
   );
+  return out.inserted;
 }
 
 /** Replaces the tenant's edge trace samples of a window (with its service_call_5m rows). */
@@ -85,9 +78,11 @@ export async function replaceEdgeTraces(
   w: { from: number; to: number },
   rows: readonly EdgeTraceInput[],
 ): Promise<number> {
-  await deleteWindow(tx, 'service_call_trace_5m', tenantId, w);
-  return tx.copyRows(
+  const out = await replaceWindowRows(
+    tx,
     'service_call_trace_5m',
+    tenantId,
+    w,
     EDGE_COLUMNS,
     rows.map((r) => [
       new Date(r.bucket),
@@ -100,4 +95,5 @@ export async function replaceEdgeTraces(
       r.sample.attrs ?? {},
     ]),
   );
+  return out.inserted;
 }

@@ -7,7 +7,7 @@ import type { Queryable } from '../types.js';
  */
 export async function replaceWindowRows(
   tx: Queryable,
-  table: 'metric_1m' | 'service_call_5m' | 'log_pattern_5m',
+  table: 'metric_1m' | 'service_call_5m' | 'log_pattern_5m' | 'log_pattern_trace_5m' | 'service_call_trace_5m',
   tenantId: number,
   window: { from: number; to: number },
   columns: readonly string[],
