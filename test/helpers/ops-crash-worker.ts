@@ -55,7 +55,9 @@ workerMain<CrashWorkerSpec>('ops-crash-worker', async (spec) => {
     batch: 4,
     pollMs: 3_600_000,
     logger: silentLogger,
-    afterPublish: async () => {
+    afterPublish: async (rows) => {
+      // Recorded before the marker, so a kill at the marker leaves it: the parent counts republishes.
+      for (const r of rows) await db.query('INSERT INTO crash_publish (msg_id) VALUES ($1)', [r.msgId]);
       say('published');
       await sleep(Math.floor(rand() * 25));
     },

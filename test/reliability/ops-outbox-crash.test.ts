@@ -27,7 +27,8 @@ const KILLS = 22;
 const url = await natsUrl();
 
 const TABLES = `CREATE TABLE crash_effect (msg_id TEXT NOT NULL);
-                CREATE TABLE crash_delivery (msg_id TEXT NOT NULL);`;
+                CREATE TABLE crash_delivery (msg_id TEXT NOT NULL);
+                CREATE TABLE crash_publish (msg_id TEXT NOT NULL);`;
 
 /** Runs one worker life; resolves with its exit once killed at the marker (or when it exits itself). */
 function life(spec: CrashWorkerSpec, kill?: { marker: 'committed' | 'published'; nth: number }) {
@@ -48,7 +49,7 @@ function life(spec: CrashWorkerSpec, kill?: { marker: 'committed' | 'published';
   );
 }
 
-async function check(db: Db): Promise<{ rows: number; deliveries: number; duplicates: number }> {
+async function check(db: Db): Promise<{ rows: number; deliveries: number; duplicates: number; republished: number }> {
   const q = async (sql: string): Promise<number> => Number((await db.query<{ n: string }>(sql)).rows[0]!.n);
   const rows = await q('SELECT count(*) AS n FROM outbox');
   assert.ok(rows > 0);
@@ -68,7 +69,8 @@ async function check(db: Db): Promise<{ rows: number; deliveries: number; duplic
   assert.equal(await q('SELECT count(*) AS n FROM crash_effect'), rows, 'one effect per message, nothing else');
   // Each case's messages: created, transition, cmd.plan.generate — a partial case only when killed mid-way.
   const deliveries = await q('SELECT count(*) AS n FROM crash_delivery');
-  return { rows, deliveries, duplicates: deliveries - rows };
+  const publishes = await q('SELECT count(*) AS n FROM crash_publish');
+  return { rows, deliveries, duplicates: deliveries - rows, republished: publishes - rows };
 }
 
 describe(
@@ -126,10 +128,13 @@ describe(
             assert.ok(killed >= 20);
             process.stdout.write(
               `# ops crash ${driver}: ${killed} kills (${markers.committed} after commit, ${markers.published} after publish), ` +
-                `${r.rows} messages, ${r.deliveries} deliveries, ${r.duplicates} duplicates absorbed by the inbox\n`,
+                `${r.rows} messages, ${r.republished} published again after a kill, ` +
+                `${r.deliveries} deliveries, ${r.duplicates} duplicates absorbed by the inbox\n`,
             );
-            // Kills after a publish and before its stamp must have made the relay publish something twice.
-            assert.ok(r.duplicates > 0, 'the scenario produced redeliveries');
+            // Kills after a publish and before its stamp must have made the relay publish those rows again.
+            // (Whether a consumer then sees them twice depends on JetStream's duplicate window and on
+            // kills between a delivery and its ack, so deliveries are reported, not asserted.)
+            assert.ok(r.republished > 0, 'kills after a publish made the relay publish again');
             if (driver === 'pglite') await db.close();
           } finally {
             await cleanup();
