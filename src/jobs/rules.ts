@@ -4,6 +4,7 @@ import { RuleBook } from '../rules/book.js';
 import { evaluateRules, rowRanges } from '../rules/evaluate.js';
 import { advance } from '../rules/lifecycle.js';
 import { loadPrevState, loadRows } from '../rules/store/read.js';
+import { resolveRemovedRules } from '../rules/store/orphans.js';
 import { writeWindow } from '../rules/store/write.js';
 import type { JobContext, JobDefinition, JobResult } from './job.js';
 
@@ -93,6 +94,12 @@ export function rulesJob(book: RuleBook = new RuleBook()): RulesJobDefinition {
         });
         stats.opened = written.opened;
         stats.resolved = written.resolved;
+        // After the window's own writes: an event this window just wrote is of a rule that stays.
+        const removed = await resolveRemovedRules(tx, tenant.id, w, [
+          ...rules.map((r) => r.id),
+          ...(set.held ?? []),
+        ]);
+        for (const [id, n] of Object.entries(removed)) stats.resolved[id] = (stats.resolved[id] ?? 0) + n;
         const result: JobResult = {
           recordsRead: read,
           rowsWritten: { rule_state: written.states, evidence_link: written.links },

@@ -339,6 +339,11 @@ export interface RuleSet {
   rules: Rule[];
   /** Rules that failed validation, each with its path; they are left out, the others run. */
   problems: string[];
+  /**
+   * Ids of rules in the config that were left out for a problem: their open events stay open (a typo
+   * in a reload must not resolve them), unlike the events of a rule removed from the config.
+   */
+  held?: string[];
 }
 
 /**
@@ -347,6 +352,16 @@ export interface RuleSet {
  * rules that depend on it too; the rest are returned in evaluation order (inputs first).
  */
 export function parseRules(raw: unknown, where = 'rules'): RuleSet {
+  const set = parseRuleList(raw, where);
+  const ids = Array.isArray(raw)
+    ? raw.map((e: unknown) => (e !== null && typeof e === 'object' ? (e as { id?: unknown }).id : undefined))
+    : [];
+  const loaded = new Set(set.rules.map((r) => r.id));
+  const held = [...new Set(ids.filter((id): id is string => typeof id === 'string' && !loaded.has(id)))];
+  return held.length > 0 ? { ...set, held } : set;
+}
+
+function parseRuleList(raw: unknown, where: string): RuleSet {
   const problems: string[] = [];
   if (raw === undefined || raw === null) return { rules: [], problems };
   if (!Array.isArray(raw)) return { rules: [], problems: [`${where}: must be a list of rules`] };
