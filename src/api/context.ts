@@ -46,6 +46,8 @@ export interface RouteSpec<P extends ZodAny = ZodAny, Q extends ZodAny = ZodAny>
   query?: Q;
   /** The JSON body, for the description only: handlers with several body modes validate themselves. */
   body?: ZodAny;
+  /** This route's body limit in bytes, when it differs from http.body_limit_bytes. */
+  bodyLimit?: number;
   /** Media types the body may come as (description only). */
   bodyTypes?: string[];
   /** Status → description, for /openapi.json. */

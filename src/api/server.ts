@@ -37,6 +37,7 @@ import {
 import { dependenciesRoute, evidenceRoute, runsRoute, topologyRoute } from './routes/reads.js';
 import { statusRoute } from './routes/status.js';
 import { registerWebUi } from '../web/plugin.js';
+import { postEventsRoute } from './routes/external-events.js';
 import { ackEventRoute, getEventRoute, listEventsRoute, reloadRulesRoute } from './routes/rule-events.js';
 import { parseInput } from './validate.js';
 import { kbLibrarian } from '../ops/librarian.js';
@@ -87,6 +88,7 @@ export const ROUTES: readonly RouteSpec[] = [
   statusRoute,
   ...OPS_ROUTES,
   listEventsRoute,
+  postEventsRoute,
   getEventRoute,
   ackEventRoute,
   reloadRulesRoute,
@@ -217,6 +219,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     app.route({
       method: spec.method,
       url: spec.url,
+      ...(spec.bodyLimit !== undefined ? { bodyLimit: spec.bodyLimit } : {}),
       handler: async (req, reply) => {
         if (!spec.public) authorize(req);
         const params = spec.params ? parseInput(spec.params, req.params, 'params') : {};

@@ -24,6 +24,11 @@ export class MockSource implements Source {
     this.#config = config;
   }
 
+  /** The incident this source generates (dependency, from, to), if any: tests read its timing here. */
+  get incident(): MockConfig['incident'] {
+    return this.#config.incident;
+  }
+
   location(tenant: Tenant, dataset: Dataset): SourceLocation {
     return { bucket: `mock:${tenant.code}`, objectKey: dataset };
   }
