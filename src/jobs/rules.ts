@@ -95,10 +95,7 @@ export function rulesJob(book: RuleBook = new RuleBook()): RulesJobDefinition {
         stats.opened = written.opened;
         stats.resolved = written.resolved;
         // After the window's own writes: an event this window just wrote is of a rule that stays.
-        const removed = await resolveRemovedRules(tx, tenant.id, w, [
-          ...rules.map((r) => r.id),
-          ...(set.held ?? []),
-        ]);
+        const removed = await resolveRemovedRules(tx, tenant.id, w, [...rules.map((r) => r.id), ...(set.held ?? [])]);
         for (const [id, n] of Object.entries(removed)) stats.resolved[id] = (stats.resolved[id] ?? 0) + n;
         const result: JobResult = {
           recordsRead: read,
