@@ -62,7 +62,8 @@ export function createMcpServer(ctx: McpContext): Server {
       capabilities: { tools: {}, resources: {} },
       instructions:
         'Read-only access to ObserveBridge: telemetry summaries (calls, metrics, log patterns), the active ' +
-        'call graph, topology, events with evidence, and the runbook knowledge base. Every tool takes a ' +
+        'call graph, topology, events with evidence, sampled traces, attribute discovery and the runbook ' +
+        'knowledge base. Every tool takes a ' +
         'tenant code. Read observebridge://urn-rules to learn the resource ids.',
     },
   );

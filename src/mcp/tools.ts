@@ -8,6 +8,17 @@ import { z } from 'zod';
 import type { ParsedConfig } from '../config/schema.js';
 import type { Clock } from '../core/clock.js';
 import { isDuration, parseDuration } from '../core/duration.js';
+import { MAX_ATTR_FILTERS, parseAttrFilters } from '../correlation/attr-filter.js';
+import { isTraceId, traceView, tracesByAttrs } from '../correlation/queries.js';
+import { MAX_RANGE_MS } from '../discovery/params.js';
+import {
+  discoverCarriers,
+  discoverCooccurring,
+  discoverKeys,
+  discoverNames,
+  discoverNamespaces,
+  SIGNALS,
+} from '../discovery/queries.js';
 import { graphImpact, graphPath, MAX_IMPACT_HOPS, MAX_PATH_HOPS, resourceIdOf } from '../db/graph/queries.js';
 import { topDependencies } from '../db/queries/dependencies.js';
 import { EVENT_STATUSES, getEvidence, listEvents, type EventCursor } from '../db/queries/events.js';
@@ -98,6 +109,29 @@ async function requireUrn(ctx: ToolContext, t: TenantRow, value: string, argumen
 }
 
 const endOf = (ctx: ToolContext, at: string | undefined) => (at === undefined ? ctx.clock.now() : Date.parse(at));
+
+const rangeOf = (ctx: ToolContext, a: { since: string; at?: string | undefined }) => {
+  const to = endOf(ctx, a.at);
+  return { from: to - parseDuration(a.since), to };
+};
+const isoRange = (r: { from: number; to: number }) => ({
+  from: new Date(r.from).toISOString(),
+  to: new Date(r.to).toISOString(),
+});
+
+/** `attr: ["user_id=U1"]`, parsed by the API's and CLI's own parser. */
+function attrsOf(list: readonly string[] | undefined): Record<string, string> {
+  const a = parseAttrFilters(list ?? []);
+  if (typeof a === 'string') throw new ToolArgumentError('attr', a);
+  return a;
+}
+
+function needs<T>(value: T | undefined, argument: string, ask: string): T {
+  if (value === undefined) throw new ToolArgumentError(argument, `required when ask is ${ask}`);
+  return value;
+}
+
+const DISCOVER_ASKS = ['namespaces', 'names', 'keys', 'carriers', 'cooccurring'] as const;
 
 export const TOOLS: readonly ToolDef[] = [
   tool({
@@ -310,6 +344,107 @@ export const TOOLS: readonly ToolDef[] = [
       const r = await getEvidence(ctx.db, { tenantId: t.id, eventId: a.event_id, limit: a.limit, offset: 0 });
       if (!r) throw new ToolArgumentError('event_id', `no such event in tenant '${t.code}'`);
       return { tenant: t.code, ...r };
+    },
+  }),
+  tool({
+    name: 'trace',
+    description:
+      'One trace from the sampled traces: the call edges and log patterns it appears in, plus the OO SQL ' +
+      'for its raw spans and log lines. Give trace_id, or attr (e.g. ["user_id=U1"]) to find traces by it.',
+    input: z.strictObject({
+      tenant,
+      trace_id: z
+        .string()
+        .refine(isTraceId, 'must be a trace id (letters, digits, _ or -, at most 128)')
+        .optional()
+        .describe('The trace id; omit it to search by attr'),
+      attr: z
+        .array(z.string().max(400))
+        .max(MAX_ATTR_FILTERS)
+        .optional()
+        .describe('Business attributes as key=value, e.g. ["user_id=U928374"]; all must match'),
+      since: span('1h', 7 * DAY, '7d'),
+      at: iso('End of the span searched by attr (default now)').optional(),
+      limit: limit(10, 50),
+    }),
+    async run(ctx, a) {
+      const t = await tenantOf(ctx, a.tenant);
+      const attrs = attrsOf(a.attr);
+      if (a.trace_id !== undefined) {
+        return { tenant: t.code, ...(await traceView(ctx.db, { tenantId: t.id, traceId: a.trace_id, attrs })) };
+      }
+      if (Object.keys(attrs).length === 0) throw new ToolArgumentError('trace_id', 'give trace_id or attr');
+      const r = rangeOf(ctx, a);
+      const traces = await tracesByAttrs(ctx.db, { tenantId: t.id, attrs, ...r, limit: a.limit });
+      // The newest match resolved in full, so one call answers "what happened to user X"; the others
+      // are listed for a follow-up call by trace_id.
+      const first = traces[0];
+      const view = first ? await traceView(ctx.db, { tenantId: t.id, traceId: first.trace_id, attrs }) : null;
+      return { tenant: t.code, attrs, ...isoRange(r), sampled: true, traces, trace: view };
+    },
+  }),
+  tool({
+    name: 'discover',
+    description:
+      'What telemetry exists (every name, key and value the jobs read): ask=names in a span, keys (and top ' +
+      'values) of one name, carriers (names carrying key=value), cooccurring (other keys seen with key=value).',
+    input: z.strictObject({
+      tenant,
+      ask: z.enum(DISCOVER_ASKS).describe('namespaces | names | keys | carriers | cooccurring'),
+      signal: z.enum(SIGNALS).optional().describe('metric, log or span (required for ask=keys)'),
+      namespace: z.string().min(1).max(1024).optional().describe('Service / namespace (required for ask=keys)'),
+      name: z
+        .string()
+        .min(1)
+        .max(1024)
+        .optional()
+        .describe('Metric, span operation or log stream name (required for ask=keys)'),
+      key: z.string().min(1).max(1024).optional().describe('Attribute key (required for carriers, cooccurring)'),
+      value: z.string().min(1).max(1024).optional().describe('Attribute value (required for carriers, cooccurring)'),
+      since: span('24h', MAX_RANGE_MS, '31d'),
+      at: iso('End of the span (default now)').optional(),
+      limit: limit(50, 500),
+      values: z.number().int().min(0).max(100).default(10).describe('Values per key for ask=keys (at most 100)'),
+    }),
+    async run(ctx, a) {
+      const t = await tenantOf(ctx, a.tenant);
+      const r = { tenantId: t.id, ...rangeOf(ctx, a) };
+      const head = { tenant: t.code, ask: a.ask, ...isoRange(r) };
+      const signal = a.signal ?? null;
+      switch (a.ask) {
+        case 'namespaces':
+          return { ...head, namespaces: await discoverNamespaces(ctx.db, { ...r, signal, limit: a.limit }) };
+        case 'names':
+          return {
+            ...head,
+            names: await discoverNames(ctx.db, { ...r, signal, namespace: a.namespace ?? null, limit: a.limit }),
+          };
+        case 'keys': {
+          const q = {
+            signal: needs(a.signal, 'signal', 'keys'),
+            namespace: needs(a.namespace, 'namespace', 'keys'),
+            name: needs(a.name, 'name', 'keys'),
+          };
+          const keys = await discoverKeys(ctx.db, { ...r, ...q, key: a.key ?? null, values: a.values });
+          return { ...head, ...q, keys: keys.slice(0, a.limit) };
+        }
+        case 'carriers': {
+          const kv = { key: needs(a.key, 'key', 'carriers'), value: needs(a.value, 'value', 'carriers') };
+          return { ...head, ...kv, carriers: await discoverCarriers(ctx.db, { ...r, ...kv, signal, limit: a.limit }) };
+        }
+        case 'cooccurring': {
+          const kv = { key: needs(a.key, 'key', 'cooccurring'), value: needs(a.value, 'value', 'cooccurring') };
+          const c = await discoverCooccurring(ctx.db, {
+            ...r,
+            ...kv,
+            signal,
+            namespace: a.namespace ?? null,
+            name: a.name ?? null,
+            limit: a.limit,
+          });
+          return { ...head, ...kv, ...c };
+        }
+      }
     },
   }),
   tool({

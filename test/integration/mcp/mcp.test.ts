@@ -6,19 +6,22 @@ import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { traceView, tracesByAttrs } from '../../../src/correlation/queries.js';
 import { graphImpact } from '../../../src/db/graph/queries.js';
 import { topDependencies } from '../../../src/db/queries/dependencies.js';
 import { topologyAt } from '../../../src/db/queries/topology.js';
+import { discoverCarriers, discoverCooccurring, discoverKeys, discoverNames } from '../../../src/discovery/queries.js';
 import { migrate } from '../../../src/db/migrate.js';
 import { PgliteDb } from '../../../src/db/pglite-driver.js';
 import { syncTenants } from '../../../src/db/tenants.js';
+import type { Db } from '../../../src/db/types.js';
 import { ageRefreshJob } from '../../../src/jobs/age-refresh.js';
 import { ooCallsJob } from '../../../src/jobs/oo-calls.js';
 import { ooLogsJob } from '../../../src/jobs/oo-logs.js';
 import { ooMetricsJob } from '../../../src/jobs/oo-metrics.js';
 import { chunkSettings } from '../../../src/kb/config.js';
 import { ingestKb } from '../../../src/kb/ingest.js';
-import { drivers } from '../../helpers/db.js';
+import { drivers, openTestDb, type DriverName } from '../../helpers/db.js';
 import { repoRoot } from '../../helpers/paths.js';
 import { enqueue, iso, M, NOW, openApiHarness, TOKEN, type ApiHarness } from '../api/harness.js';
 
@@ -28,6 +31,7 @@ const ORDERS_DB = 'urn:db:postgres:orders-db.data/orders';
 const EVENT = '6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
 const TOOLS = [
   'dependencies',
+  'discover',
   'event_evidence',
   'events',
   'graph_impact',
@@ -36,7 +40,9 @@ const TOOLS = [
   'log_patterns',
   'service_health',
   'topology_at',
+  'trace',
 ];
+const CORRELATION = { correlation: { attributes: ['user_id'] } };
 
 type Result = { isError?: boolean; content: { type: string; text?: string }[] };
 const text = (r: Result) => r.content.map((c) => c.text ?? '').join('');
@@ -88,6 +94,7 @@ for (const driver of drivers()) {
       h = await openApiHarness(driver, {
         tenants: ['acme'],
         jobs: () => [ooCallsJob(), ooMetricsJob(), ooLogsJob(), ageRefreshJob()],
+        configExtra: CORRELATION,
       });
       await fillData(h);
       const a = await h.server.start('127.0.0.1:0');
@@ -178,6 +185,100 @@ for (const driver of drivers()) {
       assert.match((kb.hits as { source: string }[])[0]!.source, /orders-db-slow\.md$/);
     });
 
+    it('trace: by trace id and by business attribute, as the correlation reads return them', async () => {
+      const acme = h.tenants[0]!.id;
+      const sample = await h.db.query<{ trace_id: string; user: string }>(
+        `SELECT trace_id, attrs->>'user_id' AS user FROM service_call_trace_5m
+          WHERE tenant_id = $1 AND attrs ? 'user_id' ORDER BY bucket DESC, trace_id LIMIT 1`,
+        [acme],
+      );
+      const { trace_id: id, user } = sample.rows[0]!;
+      const byId = json(await call(client, 'trace', { tenant: 'acme', trace_id: id }));
+      assert.deepEqual(byId, {
+        tenant: 'acme',
+        ...JSON.parse(JSON.stringify(await traceView(h.db, { tenantId: acme, traceId: id }))),
+      });
+      assert.equal(byId.found, true);
+      assert.ok((byId.edges as unknown[]).length > 0);
+      const oo = byId.oo as { dataset: string; sql: string | null }[];
+      assert.deepEqual(
+        oo.map((o) => o.dataset),
+        ['traces', 'logs'],
+      );
+      assert.ok(
+        oo.every((o) => o.sql?.includes(`trace_id = '${id}'`)),
+        JSON.stringify(oo),
+      );
+
+      const attr = [`user_id=${user}`];
+      const byAttr = json(await call(client, 'trace', { tenant: 'acme', attr, since: '1h' }));
+      const hits = await tracesByAttrs(h.db, {
+        tenantId: acme,
+        attrs: { user_id: user },
+        from: NOW - 60 * M,
+        to: NOW,
+        limit: 10,
+      });
+      assert.ok(hits.some((x) => x.trace_id === id));
+      assert.deepEqual(byAttr.traces, JSON.parse(JSON.stringify(hits)));
+      const first = byAttr.trace as { trace_id: string; found: boolean; edges: { attrs: { user_id?: string } }[] };
+      assert.equal(first.trace_id, hits[0]!.trace_id);
+      assert.equal(first.found, true);
+      assert.ok(first.edges.some((e) => e.attrs.user_id === user));
+      // A user no sample carries: no traces, nothing resolved.
+      const none = json(await call(client, 'trace', { tenant: 'acme', attr: ['user_id=nobody-at-all'] }));
+      assert.deepEqual([none.traces, none.trace], [[], null]);
+    });
+
+    it('discover: names, keys of a name, carriers of key=value and co-occurring keys', async () => {
+      const r = { tenantId: h.tenants[0]!.id, from: NOW - 24 * 60 * M, to: NOW };
+      const names = json(await call(client, 'discover', { tenant: 'acme', ask: 'names', signal: 'span', limit: 500 }));
+      const direct = await discoverNames(h.db, { ...r, signal: 'span', namespace: null, limit: 500 });
+      assert.ok(direct.length > 0);
+      assert.deepEqual(names.names, JSON.parse(JSON.stringify(direct)));
+      const op = direct.find((n) => n.namespace === 'orders')!;
+      const keys = json(
+        await call(client, 'discover', {
+          tenant: 'acme',
+          ask: 'keys',
+          signal: 'span',
+          namespace: op.namespace,
+          name: op.name,
+          values: 3,
+        }),
+      );
+      const dk = await discoverKeys(h.db, {
+        ...r,
+        signal: 'span',
+        namespace: op.namespace,
+        name: op.name,
+        key: null,
+        values: 3,
+      });
+      assert.ok(dk.length > 0);
+      assert.deepEqual(keys.keys, JSON.parse(JSON.stringify(dk.slice(0, 50))));
+      const kv = dk.find((k) => k.values.length > 0)!;
+      const value = kv.values[0]!.value;
+      const carriers = json(await call(client, 'discover', { tenant: 'acme', ask: 'carriers', key: kv.key, value }));
+      const dc = await discoverCarriers(h.db, { ...r, key: kv.key, value, signal: null, limit: 50 });
+      assert.ok(dc.some((c) => c.name === op.name && c.namespace === op.namespace));
+      assert.deepEqual(carriers.carriers, JSON.parse(JSON.stringify(dc)));
+      const co = json(
+        await call(client, 'discover', { tenant: 'acme', ask: 'cooccurring', key: kv.key, value, signal: 'span' }),
+      );
+      const dco = await discoverCooccurring(h.db, {
+        ...r,
+        key: kv.key,
+        value,
+        signal: 'span',
+        namespace: null,
+        name: null,
+        limit: 50,
+      });
+      assert.deepEqual({ keys: co.keys, sets_overflow: co.sets_overflow }, JSON.parse(JSON.stringify(dco)));
+      assert.ok(!(co.keys as { key: string }[]).some((k) => k.key === kv.key), 'the asked key is not its own co-key');
+    });
+
     it('answers bad arguments with a tool error naming the argument', async () => {
       const T = { tenant: 'acme' };
       await bad(client, 'dependencies', { service: ORDERS }, 'tenant');
@@ -201,6 +302,21 @@ for (const driver of drivers()) {
       await bad(client, 'kb_search', { ...T }, 'query');
       await bad(client, 'kb_search', { query: 'x', extra: 1 }, 'extra');
       await bad(client, 'kb_search', { query: 'x', from: '2026-13-01' }, 'from');
+      await bad(client, 'trace', { ...T }, 'trace_id');
+      await bad(client, 'trace', { ...T, trace_id: 'not a trace id!' }, 'trace_id');
+      await bad(client, 'trace', { ...T, attr: ['user_id'] }, 'attr');
+      await bad(client, 'trace', { ...T, attr: 'user_id=1' }, 'attr');
+      await bad(client, 'trace', { ...T, attr: ['user_id=1'], since: '30d' }, 'since');
+      await bad(client, 'trace', { tenant: 'nobody', trace_id: 'abc' }, 'tenant');
+      await bad(client, 'discover', { ...T, ask: 'everything' }, 'ask');
+      await bad(client, 'discover', { ...T }, 'ask');
+      await bad(client, 'discover', { ...T, ask: 'keys', signal: 'span', namespace: 'orders' }, 'name');
+      await bad(client, 'discover', { ...T, ask: 'keys', namespace: 'orders', name: 'x' }, 'signal');
+      await bad(client, 'discover', { ...T, ask: 'carriers', key: 'user_id' }, 'value');
+      await bad(client, 'discover', { ...T, ask: 'cooccurring', value: 'x' }, 'key');
+      await bad(client, 'discover', { ...T, ask: 'names', signal: 'metrics' }, 'signal');
+      await bad(client, 'discover', { ...T, ask: 'names', since: '90d' }, 'since');
+      await bad(client, 'discover', { ...T, ask: 'names', limit: 501 }, 'limit');
       const unknown = await call(client, 'no_such_tool', {});
       assert.equal(unknown.isError, true);
       // The server still answers after all of that.
@@ -231,50 +347,74 @@ for (const driver of drivers()) {
   });
 }
 
-describe('pglite: MCP over stdio (`observebridge mcp`, the SDK client spawning it)', () => {
-  let dir: string;
-  let client: Client;
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'mcp-stdio-'));
+/** The --db target the child opens: the PGlite directory, or the server URL with the test's schema. */
+async function stdioDb(driver: DriverName, dir: string): Promise<{ target: string; db: Db; close(): Promise<void> }> {
+  if (driver === 'pglite') {
     const db = await PgliteDb.open(join(dir, 'db'));
     await migrate(db);
-    await syncTenants(db, [{ code: 'acme' }]);
-    await ingestKb(db, [RUNBOOKS], { tenantId: null, language: 'english', chunk: chunkSettings({}) });
-    await db.close();
-    writeFileSync(
-      join(dir, 'config.yaml'),
-      `tenants:\n  - code: acme\n    source: { kind: mock, seed: 1 }\nlogging:\n  level: warn\n`,
-    );
-    client = new Client({ name: 'test', version: '1' });
-    await client.connect(
-      new StdioClientTransport({
-        command: process.execPath,
-        args: [
-          join(repoRoot, 'bin', 'observebridge.js'),
-          'mcp',
-          '--db',
-          join(dir, 'db'),
-          '--config',
-          join(dir, 'config.yaml'),
-        ],
-        stderr: 'pipe',
-      }),
-    );
-  });
-  after(async () => {
-    await client?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+    return { target: join(dir, 'db'), db, close: async () => undefined };
+  }
+  const t = await openTestDb(driver);
+  const url = new URL(process.env.DATABASE_URL!);
+  url.searchParams.set('options', `-c search_path=${t.schema!},public`);
+  return { target: url.toString(), db: t.db, close: () => t.close() };
+}
 
-  it('lists the tools and answers good and bad calls', async () => {
-    const { tools } = await client.listTools();
-    assert.deepEqual(tools.map((t) => t.name).sort(), TOOLS);
-    const kb = json(await call(client, 'kb_search', { query: 'orders database slow', limit: 3 }));
-    assert.match((kb.hits as { source: string }[])[0]!.source, /orders-db-slow\.md$/);
-    await bad(client, 'kb_search', { query: 'x', limit: 500 }, 'limit');
-    await bad(client, 'dependencies', { tenant: 'acme', service: ORDERS }, 'service');
-    await bad(client, 'graph_impact', { tenant: 'zzz', urn: ORDERS }, 'tenant');
-    const rules = await client.readResource({ uri: 'observebridge://urn-rules' });
-    assert.match(String((rules.contents[0] as { text: string }).text), /Resource URNs/);
+for (const driver of drivers()) {
+  describe(`${driver}: MCP over stdio (\`observebridge mcp\`, the SDK client spawning it)`, () => {
+    let dir: string;
+    let client: Client;
+    let store: Awaited<ReturnType<typeof stdioDb>>;
+    before(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'mcp-stdio-'));
+      store = await stdioDb(driver, dir);
+      await syncTenants(store.db, [{ code: 'acme' }]);
+      await ingestKb(store.db, [RUNBOOKS], { tenantId: null, language: 'english', chunk: chunkSettings({}) });
+      // The child opens the PGlite directory itself: only one process may hold it.
+      if (driver === 'pglite') await store.db.close();
+      writeFileSync(
+        join(dir, 'config.yaml'),
+        `tenants:\n  - code: acme\n    source: { kind: mock, seed: 1 }\nlogging:\n  level: warn\n`,
+      );
+      client = new Client({ name: 'test', version: '1' });
+      await client.connect(
+        new StdioClientTransport({
+          command: process.execPath,
+          args: [
+            join(repoRoot, 'bin', 'observebridge.js'),
+            'mcp',
+            '--db',
+            store.target,
+            '--config',
+            join(dir, 'config.yaml'),
+          ],
+          stderr: 'pipe',
+        }),
+      );
+    });
+    after(async () => {
+      await client?.close();
+      await store?.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('lists the tools and answers good and bad calls', async () => {
+      const { tools } = await client.listTools();
+      assert.deepEqual(tools.map((t) => t.name).sort(), TOOLS);
+      const kb = json(await call(client, 'kb_search', { query: 'orders database slow', limit: 3 }));
+      assert.match((kb.hits as { source: string }[])[0]!.source, /orders-db-slow\.md$/);
+      await bad(client, 'kb_search', { query: 'x', limit: 500 }, 'limit');
+      await bad(client, 'dependencies', { tenant: 'acme', service: ORDERS }, 'service');
+      await bad(client, 'graph_impact', { tenant: 'zzz', urn: ORDERS }, 'tenant');
+      // No telemetry was summarized into this database: the trace is in no sample, no names exist.
+      const tr = json(await call(client, 'trace', { tenant: 'acme', trace_id: 'ABC123' }));
+      assert.deepEqual([tr.trace_id, tr.found, tr.edges, tr.patterns], ['abc123', false, [], []]);
+      const names = json(await call(client, 'discover', { tenant: 'acme', ask: 'names' }));
+      assert.deepEqual(names.names, []);
+      await bad(client, 'trace', { tenant: 'acme', attr: ['=x'] }, 'attr');
+      await bad(client, 'discover', { tenant: 'acme', ask: 'carriers', value: 'x' }, 'key');
+      const rules = await client.readResource({ uri: 'observebridge://urn-rules' });
+      assert.match(String((rules.contents[0] as { text: string }).text), /Resource URNs/);
+    });
   });
-});
+}
