@@ -1,23 +1,12 @@
-import { iso, M, NOW, TOKEN, type ApiHarness } from './harness.js';
+import { iso, M, NOW, postJson, type ApiHarness, type PostOptions } from './harness.js';
 
-/** POST /api/events through inject(); `body` as JSON unless `raw`. */
-export async function postEvents(
+/** JSON POST to /api/events (`query`: appended to the URL). */
+export function postEvents(
   h: ApiHarness,
   body: unknown,
-  opts: { token?: string | null; headers?: Record<string, string>; raw?: string; query?: string } = {},
+  opts: PostOptions & { query?: string } = {},
 ): Promise<{ status: number; json: Record<string, unknown> }> {
-  const token = opts.token === undefined ? TOKEN : opts.token;
-  const res = await h.server.app.inject({
-    method: 'POST',
-    url: `/api/events${opts.query ?? ''}`,
-    headers: {
-      'content-type': 'application/json',
-      ...(token !== null ? { authorization: `Bearer ${token}` } : {}),
-      ...opts.headers,
-    },
-    payload: opts.raw ?? JSON.stringify(body),
-  });
-  return { status: res.statusCode, json: res.json() as Record<string, unknown> };
+  return postJson(h, `/api/events${opts.query ?? ''}`, body, opts);
 }
 
 export function alert(o: Record<string, unknown> = {}): Record<string, unknown> {

@@ -117,15 +117,23 @@ export async function openApiHarness(driver: DriverName, o: HarnessOptions = {})
 }
 
 /** JSON POST to /events/enqueue through inject(), with the test token unless told otherwise. */
-export async function enqueue(
+export interface PostOptions {
+  token?: string | null;
+  headers?: Record<string, string>;
+  raw?: string;
+}
+
+/** JSON POST to `url` through inject(), with the test token unless told otherwise (null: none). */
+export async function postJson(
   h: ApiHarness,
+  url: string,
   body: unknown,
-  opts: { token?: string | null; headers?: Record<string, string>; raw?: string } = {},
+  opts: PostOptions = {},
 ): Promise<{ status: number; json: Record<string, unknown> }> {
   const token = opts.token === undefined ? TOKEN : opts.token;
   const res = await h.server.app.inject({
     method: 'POST',
-    url: '/events/enqueue',
+    url,
     headers: {
       'content-type': 'application/json',
       ...(token !== null ? { authorization: `Bearer ${token}` } : {}),
@@ -134,6 +142,15 @@ export async function enqueue(
     payload: opts.raw ?? JSON.stringify(body),
   });
   return { status: res.statusCode, json: res.json() as Record<string, unknown> };
+}
+
+/** JSON POST to /events/enqueue. */
+export function enqueue(
+  h: ApiHarness,
+  body: unknown,
+  opts: PostOptions = {},
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  return postJson(h, '/events/enqueue', body, opts);
 }
 
 /** GET through inject(), with the test token unless told otherwise (null: no Authorization header). */
