@@ -3,6 +3,7 @@ import type { Window } from '../core/window.js';
 import { RuleBook } from '../rules/book.js';
 import { evaluateRules, rowRanges } from '../rules/evaluate.js';
 import { advance } from '../rules/lifecycle.js';
+import { historyRules } from '../rules/store/baseline.js';
 import { loadPrevState, loadRows } from '../rules/store/read.js';
 import { resolveRemovedRules } from '../rules/store/orphans.js';
 import { writeWindow } from '../rules/store/write.js';
@@ -61,9 +62,10 @@ export function rulesJob(book: RuleBook = new RuleBook()): RulesJobDefinition {
     async run(ctx: JobContext, tenant: Tenant, w: Window): Promise<JobResult> {
       const set = book.current(ctx.config);
       const rules = book.forTenant(ctx.config, tenant.code);
-      const need = rowRanges(rules, w);
+      const inDb = historyRules(rules, w);
+      const need = rowRanges(rules, w, inDb);
       return ctx.db.transaction(async (tx) => {
-        const { source, read } = await loadRows(tx, tenant.id, rules, need, w.to);
+        const { source, read } = await loadRows(tx, tenant.id, rules, need, w.to, inDb);
         const prev = await loadPrevState(tx, tenant.id, w.from, STATE_HORIZON);
         const evals = evaluateRules(rules, w, source, () => performance.now());
         const stats: RulesWindowStats = { evaluated: 0, firing: {}, opened: {}, resolved: {}, eval_ms: {}, errors: {} };

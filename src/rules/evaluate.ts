@@ -29,6 +29,17 @@ export interface RowSource {
   rows(table: RuleTable, from: number, to: number): readonly SummaryRow[];
   /** new_pattern: `resourceId|fingerprintId` pairs seen in [from, to) (rows of log_pattern_5m). */
   seen(from: number, to: number): ReadonlySet<string>;
+  /**
+   * A baseline rule's history computed by the store (store/baseline.ts) per group key; undefined
+   * when the rule's history rows are in `rows` instead.
+   */
+  history?(ruleId: string): ReadonlyMap<string, BaselineHistory> | undefined;
+}
+
+/** A group's baseline over its history points, and how many points had a value. */
+export interface BaselineHistory {
+  base: number | null;
+  points: number;
 }
 
 export interface GroupEval {
@@ -59,14 +70,18 @@ export function evaluatesAt(rule: Rule, w: Window): boolean {
   return w.to % rule.every === 0;
 }
 
-/** The rows `rule` reads when evaluated at the end `t` of a rules window. */
-export function rangesOf(rule: Rule, t: number): RowRange[] {
+/**
+ * The rows `rule` reads when evaluated at the end `t` of a rules window. A baseline rule whose
+ * history the store computes (`historyInDb`) reads only its current span.
+ */
+export function rangesOf(rule: Rule, t: number, historyInDb = false): RowRange[] {
   switch (rule.kind) {
     case 'threshold':
     case 'topn':
       return [{ table: rule.table, from: t - (rule.range ?? rule.every), to: t }];
     case 'baseline': {
       const range = rule.range ?? rule.every;
+      if (historyInDb) return [{ table: rule.table, from: t - range, to: t }];
       if (rule.baseline.windows !== undefined) {
         return [{ table: rule.table, from: t - rule.baseline.windows * rule.every - range, to: t }];
       }
@@ -88,12 +103,14 @@ export function rangesOf(rule: Rule, t: number): RowRange[] {
 export function rowRanges(
   rules: readonly Rule[],
   w: Window,
+  /** Baseline rules whose history the store computes (their history rows are not read). */
+  historyInDb: ReadonlySet<string> = new Set(),
 ): { ranges: RowRange[]; seen: { from: number; to: number }[] } {
   const ranges: RowRange[] = [];
   const seen: { from: number; to: number }[] = [];
   for (const r of rules) {
     if (!evaluatesAt(r, w)) continue;
-    ranges.push(...rangesOf(r, w.to));
+    ranges.push(...rangesOf(r, w.to, historyInDb.has(r.id)));
     if (r.kind === 'new_pattern')
       seen.push({ from: w.to - FIVE_MIN - (r.history ?? 7 * 86_400_000), to: w.to - FIVE_MIN });
   }
@@ -184,47 +201,64 @@ function evalThreshold(rule: Extract<Rule, { kind: 'threshold' }>, w: Window, sr
   return out;
 }
 
+/** A baseline rule's history points at `t`: the N previous evaluations, or the same range `offset` ago. */
+export function historyPoints(rule: Extract<Rule, { kind: 'baseline' }>, t: number): { from: number; to: number }[] {
+  const range = rule.range ?? rule.every;
+  const b = rule.baseline;
+  return b.windows !== undefined
+    ? Array.from({ length: b.windows }, (_, i) => ({
+        from: t - (i + 1) * rule.every - range,
+        to: t - (i + 1) * rule.every,
+      }))
+    : b.offsets!.map((off) => ({ from: t - off - range, to: t - off }));
+}
+
+/** The baseline of a group from its rows in memory (store/baseline.ts computes the same in SQL). */
+function historyOf(
+  rule: Extract<Rule, { kind: 'baseline' }>,
+  points: readonly { from: number; to: number }[],
+  list: readonly SummaryRow[],
+): BaselineHistory {
+  const history: number[] = [];
+  for (const p of points) {
+    const h = inRange(list, p.from, p.to);
+    if (h.length === 0) continue;
+    const v = aggregate(rule.value, h);
+    if (v !== null) history.push(v);
+  }
+  const method = rule.baseline.method ?? 'median';
+  const base =
+    history.length === 0
+      ? null
+      : method === 'median'
+        ? median(history)
+        : method === 'max'
+          ? Math.max(...history)
+          : history.reduce((a, x) => a + x, 0) / history.length;
+  return { base, points: history.length };
+}
+
 function evalBaseline(rule: Extract<Rule, { kind: 'baseline' }>, w: Window, src: RowSource): Map<string, GroupEval> {
   const t = w.to;
   const range = rule.range ?? rule.every;
   const fields = rule.group_by ?? [];
-  const b = rule.baseline;
-  // History points: the N previous evaluations, or the same range `offset` ago.
-  const points: { from: number; to: number }[] =
-    b.windows !== undefined
-      ? Array.from({ length: b.windows }, (_, i) => ({
-          from: t - (i + 1) * rule.every - range,
-          to: t - (i + 1) * rule.every,
-        }))
-      : b.offsets!.map((off) => ({ from: t - off - range, to: t - off }));
-  const lo = Math.min(t - range, ...points.map((p) => p.from));
+  const points = historyPoints(rule, t);
+  const stored = src.history?.(rule.id);
+  const lo = stored ? t - range : Math.min(t - range, ...points.map((p) => p.from));
   const all = filtered(rule, src, lo, t);
-  const minHistory = b.min_history ?? Math.max(1, Math.ceil(points.length / 2));
+  const minHistory = rule.baseline.min_history ?? Math.max(1, Math.ceil(points.length / 2));
   const out = new Map<string, GroupEval>();
   for (const [key, list] of groupRows(fields, all)) {
     const current = inRange(list, t - range, t);
     if (current.length === 0) continue;
     const value = aggregate(rule.value, current);
-    const history: number[] = [];
-    for (const p of points) {
-      const h = inRange(list, p.from, p.to);
-      if (h.length === 0) continue;
-      const v = aggregate(rule.value, h);
-      if (v !== null) history.push(v);
-    }
-    const method = b.method ?? 'median';
-    const base =
-      history.length === 0
-        ? null
-        : method === 'median'
-          ? median(history)
-          : method === 'max'
-            ? Math.max(...history)
-            : history.reduce((a, x) => a + x, 0) / history.length;
+    const { base, points: history } = stored
+      ? (stored.get(key) ?? { base: null, points: 0 })
+      : historyOf(rule, points, list);
     const firing =
       value !== null &&
       base !== null &&
-      history.length >= minHistory &&
+      history >= minHistory &&
       compare(value, rule.when.op, base * rule.when.factor) &&
       Math.abs(value - base) >= (rule.when.min_delta ?? 0) &&
       guardsHold(rule, current);
@@ -236,7 +270,7 @@ function evalBaseline(rule: Extract<Rule, { kind: 'baseline' }>, w: Window, src:
       detail: {
         baseline: base,
         ratio: value !== null && base !== null && base !== 0 ? value / base : null,
-        history: history.length,
+        history,
         factor: rule.when.factor,
       },
       evidence: firing ? evidenceRows(current, sortFieldOf(rule)) : [],

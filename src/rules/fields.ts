@@ -81,6 +81,11 @@ export interface SummaryRow {
   resourceIds: Record<string, number>;
 }
 
+/** A metric label's value as a rule field (objects and lists as their JSON text). */
+export function labelValue(v: unknown): FieldValue {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v);
+}
+
 export function fieldOf(row: SummaryRow, name: string): FieldValue | undefined {
   const v = row.fields[name];
   return v === undefined ? undefined : v;

@@ -7,10 +7,11 @@ import { iso, toMs } from '../../db/sql-file.js';
 import { sqlFolder } from '../../db/sql-file.js';
 import type { Queryable } from '../../db/types.js';
 import type { Rule } from '../config.js';
-import type { FieldValue, RuleTable, SummaryRow } from '../fields.js';
+import { labelValue, type FieldValue, type RuleTable, type SummaryRow } from '../fields.js';
 import type { RowRange, RowSource } from '../evaluate.js';
 import type { KeyState, Phase } from '../lifecycle.js';
 import { quantileOf } from '../values.js';
+import { historyInSql, loadHistories } from './baseline.js';
 
 const sql = sqlFolder(new URL('./', import.meta.url));
 
@@ -149,7 +150,7 @@ function metricRow(r: MetricRowDb, res: Resources): SummaryRow {
   };
   const labels: Record<string, FieldValue> = {};
   for (const [k, v] of Object.entries(r.labels ?? {})) {
-    const fv = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v);
+    const fv = labelValue(v);
     fields[`labels.${k}`] = fv;
     labels[k] = fv;
   }
@@ -242,6 +243,8 @@ export async function loadRows(
   need: { ranges: RowRange[]; seen: { from: number; to: number }[] },
   /** The end of the rules window (where the current span ends). */
   at: number,
+  /** Baseline rules whose history is computed in SQL (rowRanges left their history rows out). */
+  historyInDb: ReadonlySet<string> = new Set(),
 ): Promise<{ source: RowSource; read: Record<string, number> }> {
   const loaded = new Map<RuleTable, SummaryRow[]>();
   const read: Record<string, number> = {};
@@ -298,6 +301,9 @@ export async function loadRows(
     ]);
     seenSets.set(k, new Set(r.rows.map((x) => `${Number(x.resource_id)}|${Number(x.fingerprint_id)}`)));
   }
+  const pushed = rules.filter((r) => historyInDb.has(r.id)).filter(historyInSql);
+  const histories = await loadHistories(db, tenantId, pushed, at);
+  for (const r of pushed) read[`${r.table}:history`] = (read[`${r.table}:history`] ?? 0) + histories.get(r.id)!.size;
   const source: RowSource = {
     rows(table, from, to) {
       return (loaded.get(table) ?? []).filter((r) => r.bucket >= from && r.bucket < to);
@@ -305,6 +311,7 @@ export async function loadRows(
     seen(from, to) {
       return seenSets.get(`${from}:${to}`) ?? new Set();
     },
+    history: (ruleId) => histories.get(ruleId),
   };
   return { source, read };
 }
