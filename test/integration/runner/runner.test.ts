@@ -277,6 +277,29 @@ for (const driver of drivers()) {
       );
     });
 
+    it('runs up to `concurrency` windows of one (non-sequential) job at once, and each commits', async () => {
+      const name = uniq('conc');
+      let running = 0;
+      let maxRunning = 0;
+      const job = testJob({
+        name,
+        sleepMs: 50,
+        onStart: () => (maxRunning = Math.max(maxRunning, ++running)),
+        onEnd: () => running--,
+      });
+      // 4 pool workers but concurrency 2: the per-job limit, not the pool, is what caps it here.
+      const { runtime } = await makeRuntime(t.db, [job], { jobConfig: { [name]: { concurrency: 2 } } });
+      await runtime.runOnce();
+      const runs = await runRows(t.db, name);
+      assert.equal(runs.length, 6);
+      assert.deepEqual(
+        runs.map((r) => r.status),
+        runs.map(() => 'success'),
+      );
+      assert.equal((await execRows(t.db, name)).length, 6); // each window's own write committed
+      assert.equal(maxRunning, 2);
+    });
+
     it('runs a sequential job one window at a time, in order', async () => {
       const name = uniq('seq');
       let running = 0;
