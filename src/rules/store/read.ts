@@ -37,8 +37,19 @@ export function mergeRanges(ranges: readonly RowRange[]): RowRange[] {
   return out;
 }
 
+/** Bucket start → ISO text, for the rows' ref keys: a window has a few dozen buckets and 10⁵ rows. */
+const isoCache = new Map<number, string>();
+function isoOf(ms: number): string {
+  let s = isoCache.get(ms);
+  if (s === undefined) {
+    if (isoCache.size > 4096) isoCache.clear();
+    isoCache.set(ms, (s = iso(ms)));
+  }
+  return s;
+}
+
 interface CallRowDb {
-  bucket: Date;
+  bucket_ms: number;
   src_resource_id: unknown;
   dst_resource_id: unknown;
   calls: unknown;
@@ -63,7 +74,7 @@ type Resources = ReadonlyMap<number, ResourceDb>;
 const UNKNOWN: ResourceDb = { resource_id: 0, urn: '?', type: '?', name: '?', namespace: null };
 
 interface MetricRowDb {
-  bucket: Date;
+  bucket_ms: number;
   resource_id: unknown;
   metric: string;
   labels: Record<string, unknown> | null;
@@ -75,7 +86,6 @@ interface MetricRowDb {
   count: unknown;
   sum_val: number | null;
   sketch: Uint8Array | null;
-  locator_id: unknown;
 }
 
 interface PatternRowDb {
@@ -95,7 +105,7 @@ interface PatternRowDb {
 }
 
 function callRow(r: CallRowDb, res: Resources): SummaryRow {
-  const bucket = toMs(r.bucket)!;
+  const bucket = Number(r.bucket_ms);
   const src = Number(r.src_resource_id);
   const dst = Number(r.dst_resource_id);
   const s = res.get(src) ?? UNKNOWN;
@@ -124,14 +134,14 @@ function callRow(r: CallRowDb, res: Resources): SummaryRow {
     locatorId: n(r.sample_ref),
     ref: {
       table: 'service_call_5m',
-      keys: { bucket: iso(bucket), src_resource_id: src, dst_resource_id: dst, src: s.urn, dst: d.urn },
+      keys: { bucket: isoOf(bucket), src_resource_id: src, dst_resource_id: dst, src: s.urn, dst: d.urn },
     },
     resourceIds: { src, dst },
   };
 }
 
 function metricRow(r: MetricRowDb, res: Resources): SummaryRow {
-  const bucket = toMs(r.bucket)!;
+  const bucket = Number(r.bucket_ms);
   const rid = Number(r.resource_id);
   const x = res.get(rid) ?? UNKNOWN;
   const fields: Record<string, FieldValue> = {
@@ -159,10 +169,11 @@ function metricRow(r: MetricRowDb, res: Resources): SummaryRow {
     bucket,
     fields,
     sketch: r.sketch,
-    locatorId: n(r.locator_id),
+    // Resolved for the evidence rows only (metricLocators), after the evaluation.
+    locatorId: null,
     ref: {
       table: 'metric_1m',
-      keys: { bucket: iso(bucket), resource_id: rid, metric: r.metric, labels_hash: r.labels_hash, resource: x.urn },
+      keys: { bucket: isoOf(bucket), resource_id: rid, metric: r.metric, labels_hash: r.labels_hash, resource: x.urn },
     },
     resourceIds: { resource: rid },
   };
@@ -191,7 +202,13 @@ function patternRow(r: PatternRowDb): SummaryRow {
     locatorId: n(r.sample_ref),
     ref: {
       table: 'log_pattern_5m',
-      keys: { bucket: iso(bucket), resource_id: rid, fingerprint_id: fid, resource: r.urn, fingerprint: r.fingerprint },
+      keys: {
+        bucket: isoOf(bucket),
+        resource_id: rid,
+        fingerprint_id: fid,
+        resource: r.urn,
+        fingerprint: r.fingerprint,
+      },
     },
     resourceIds: { resource: rid, fingerprint: fid },
   };
@@ -314,6 +331,32 @@ export async function loadRows(
     history: (ruleId) => histories.get(ruleId),
   };
   return { source, read };
+}
+
+/**
+ * Sets the oo_locator of the metric_1m rows among `rows` (the evidence of firing groups): the metric
+ * stream's locator of the row's bucket, looked up once per (metric, bucket) instead of joined to every
+ * row read.
+ */
+export async function metricLocators(db: Queryable, tenantId: number, rows: readonly SummaryRow[]): Promise<void> {
+  const want = new Map<string, { metric: string; bucket: number }>();
+  for (const r of rows) {
+    if (r.table !== 'metric_1m' || r.locatorId !== null) continue;
+    const metric = String(r.fields.metric);
+    want.set(`${metric}|${r.bucket}`, { metric, bucket: r.bucket });
+  }
+  if (want.size === 0) return;
+  const keys = [...want.values()];
+  const found = await db.query<{ metric: string; bucket_ms: number; id: unknown }>(sql('metric-locators.sql'), [
+    tenantId,
+    keys.map((k) => k.metric),
+    keys.map((k) => iso(k.bucket)),
+  ]);
+  const ids = new Map(found.rows.map((x) => [`${x.metric}|${Number(x.bucket_ms)}`, Number(x.id)]));
+  for (const r of rows) {
+    if (r.table !== 'metric_1m' || r.locatorId !== null) continue;
+    r.locatorId = ids.get(`${String(r.fields.metric)}|${r.bucket}`) ?? null;
+  }
 }
 
 async function resourcesOf(db: Queryable, tenantId: number, ids: readonly unknown[]): Promise<Resources> {

@@ -182,6 +182,30 @@ async function linksFor(
   return links;
 }
 
+/** The window's opened/updated events, column by column (event-upsert.sql binds one array each). */
+function eventColumns() {
+  return {
+    event_id: [] as string[],
+    resource_id: [] as (number | null)[],
+    severity: [] as string[],
+    kind: [] as string[],
+    title: [] as string[],
+    summary: [] as string[],
+    labels: [] as string[],
+    fingerprints: [] as string[],
+    rule_id: [] as string[],
+    fingerprint: [] as string[],
+    group_key: [] as string[],
+    first_seen: [] as string[],
+    value: [] as (number | null)[],
+    peak_value: [] as (number | null)[],
+    windows: [] as number[],
+    flaps: [] as number[],
+    opened_window: [] as (string | null)[],
+    detected_at: [] as string[],
+  };
+}
+
 export async function writeWindow(tx: Queryable, w: WindowWrite): Promise<WindowWriteResult> {
   const { tenantId, window } = w;
   const wf = iso(window.from);
@@ -191,6 +215,8 @@ export async function writeWindow(tx: Queryable, w: WindowWrite): Promise<Window
   const states: unknown[][] = [];
   const opened: string[] = [];
   const links: Link[] = [];
+  const resolving: string[] = [];
+  const ev = eventColumns();
   for (const { rule, changes } of w.changes) {
     for (const c of changes) {
       const s = c.state;
@@ -212,7 +238,7 @@ export async function writeWindow(tx: Queryable, w: WindowWrite): Promise<Window
       ]);
       if (s.eventId === null) continue;
       if (c.action === 'resolve') {
-        await tx.query(sql('event-resolve.sql'), [tenantId, s.eventId, wf, iso(window.to)]);
+        resolving.push(s.eventId);
         out.resolved[rule.id] = (out.resolved[rule.id] ?? 0) + 1;
         continue;
       }
@@ -222,38 +248,59 @@ export async function writeWindow(tx: Queryable, w: WindowWrite): Promise<Window
       // first_seen: the start of the data that first fired; detected_at: the end of that window.
       const span = 'range' in rule && rule.range !== undefined ? rule.range : rule.every;
       const openedEnd = (s.openedWindow ?? window.from) + (window.to - window.from);
-      const firstSeen = openedEnd - span;
-      await tx.query(sql('event-upsert.sql'), [
-        s.eventId,
-        tenantId,
-        g.resourceId,
-        text.severity,
-        text.kind,
-        text.title,
-        text.summary,
-        JSON.stringify(text.labels),
-        JSON.stringify({ rule: fingerprintOf(rule.id, s.key) }),
-        'open',
-        rule.id,
-        fingerprintOf(rule.id, s.key),
-        JSON.stringify(g.fields),
-        iso(firstSeen),
-        iso(window.to),
-        null,
-        s.value,
-        s.peak,
-        s.windows,
-        s.flaps,
-        s.openedWindow === null ? null : iso(s.openedWindow),
-        wf,
-        iso(openedEnd),
-      ]);
+      const fingerprint = fingerprintOf(rule.id, s.key);
+      ev.event_id.push(s.eventId);
+      ev.resource_id.push(g.resourceId);
+      ev.severity.push(text.severity);
+      ev.kind.push(text.kind);
+      ev.title.push(text.title);
+      ev.summary.push(text.summary);
+      ev.labels.push(JSON.stringify(text.labels));
+      ev.fingerprints.push(JSON.stringify({ rule: fingerprint }));
+      ev.rule_id.push(rule.id);
+      ev.fingerprint.push(fingerprint);
+      ev.group_key.push(JSON.stringify(g.fields));
+      ev.first_seen.push(iso(openedEnd - span));
+      ev.value.push(s.value);
+      ev.peak_value.push(s.peak);
+      ev.windows.push(s.windows);
+      ev.flaps.push(s.flaps);
+      ev.opened_window.push(s.openedWindow === null ? null : iso(s.openedWindow));
+      ev.detected_at.push(iso(openedEnd));
       if (c.action === 'open') {
         opened.push(s.eventId);
         out.opened[rule.id] = (out.opened[rule.id] ?? 0) + 1;
       } else out.updated++;
       links.push(...(await linksFor(tx, tenantId, s.eventId, g.evidence)));
     }
+  }
+  // One statement each for the window's resolutions and its opened/updated events (a window can
+  // open hundreds: a round trip per event was most of the write).
+  if (resolving.length > 0) await tx.query(sql('event-resolve.sql'), [tenantId, resolving, wf, iso(window.to)]);
+  if (ev.event_id.length > 0) {
+    await tx.query(sql('event-upsert.sql'), [
+      tenantId,
+      ev.event_id,
+      ev.resource_id,
+      ev.severity,
+      ev.kind,
+      ev.title,
+      ev.summary,
+      ev.labels,
+      ev.fingerprints,
+      ev.rule_id,
+      ev.fingerprint,
+      ev.group_key,
+      ev.first_seen,
+      iso(window.to),
+      ev.value,
+      ev.peak_value,
+      ev.windows,
+      ev.flaps,
+      wf,
+      ev.opened_window,
+      ev.detected_at,
+    ]);
   }
   if (states.length > 0) out.states = await tx.copyRows('rule_state', STATE_COLUMNS, states);
   const dropped = await tx.query(sql('rerun-drop-events.sql'), [tenantId, wf, opened]);
