@@ -100,6 +100,24 @@ export function normalizeLevel(
 ): Severity | null {
   if (level === null || level === undefined) return null;
   if (typeof level === 'number') return fromNumber(level, scheme);
+  // Records carry a handful of distinct level strings: remember their answers (per scheme).
+  const memo = LEVEL_MEMO[scheme];
+  const hit = memo.get(level);
+  if (hit !== undefined) return hit;
+  const s = normalizeText(level, scheme);
+  if (memo.size < LEVEL_MEMO_MAX && level.length <= 32) memo.set(level, s);
+  return s;
+}
+
+/** Bounded (entries and key length), so a source sending free text as its level cannot grow it. */
+const LEVEL_MEMO_MAX = 256;
+const LEVEL_MEMO: Record<NumericLevelScheme, Map<string, Severity | null>> = {
+  otel: new Map(),
+  syslog: new Map(),
+  pino: new Map(),
+};
+
+function normalizeText(level: string, scheme: NumericLevelScheme): Severity | null {
   const t = level.trim();
   if (t.length === 0) return null;
   if (/^\d+$/.test(t)) return fromNumber(Number(t), scheme);
