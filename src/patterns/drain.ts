@@ -442,8 +442,14 @@ export class DrainMiner {
 
   /** Whether a token goes to the `<*>` child rather than a child of its own. */
   #isVariable(tok: string): boolean {
-    if (tok === PARAM || this.masker.holdsMask(tok)) return true;
-    return this.options.parametrizeNumericTokens && hasDigit(tok);
+    // One pass: a digit answers at once; only a token with a '<' needs the mask lookup.
+    const digits = this.options.parametrizeNumericTokens;
+    for (let i = 0; i < tok.length; i++) {
+      const c = tok.charCodeAt(i);
+      if (c === 60) return tok === PARAM || this.masker.holdsMask(tok) || (digits && hasDigit(tok));
+      if (digits && c >= 48 && c <= 57) return true;
+    }
+    return false;
   }
 
   /** The tokens that key the tree: the first `levels` (literal) tokens, never the last token. */
@@ -459,6 +465,13 @@ export class DrainMiner {
       if (!this.#isVariable(t)) keys.push(t);
     }
     return keys;
+  }
+
+  /** Whether `tokens[from, limit)` holds another tree key (see #keyTokens). */
+  #keyAfter(tokens: readonly string[], from: number, limit: number): boolean {
+    if (this.options.prefix === 'position') return from < limit;
+    for (let j = from; j < limit; j++) if (!this.#isVariable(tokens[j]!)) return true;
+    return false;
   }
 
   /** Tree path for a new cluster (Drain3's add_seq_to_prefix_tree rules for the `<*>` child). */
@@ -504,17 +517,26 @@ export class DrainMiner {
   #search(tokens: readonly string[], th: number): Cluster | null {
     let node = this.#root.get(tokens.length);
     if (node === undefined) return null;
-    const keys = this.#keyTokens(tokens);
+    // The keys of #keyTokens, walked in place (no array per line); in `literal` mode every key is
+    // a literal token by construction, so only `position` mode asks whether a key is variable.
+    const literal = this.options.prefix !== 'position';
+    const limit = tokens.length - 1;
+    const levels = this.#levels;
     let parent: Node | null = null;
     let leafNode: Node | null = node;
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i]!;
+    let taken = 0;
+    for (let j = 0; j < limit && taken < levels; j++) {
+      const k = tokens[j]!;
+      let variable = false;
+      if (literal) {
+        if (this.#isVariable(k)) continue;
+      } else variable = this.#isVariable(k);
+      taken++;
       const ch: Map<string, Node> | null = node.children;
-      const next: Node | undefined =
-        ch === null ? undefined : ((this.#isVariable(k) ? undefined : ch.get(k)) ?? ch.get(PARAM));
+      const next: Node | undefined = ch === null ? undefined : ((variable ? undefined : ch.get(k)) ?? ch.get(PARAM));
       if (next === undefined) {
         // Only a miss at the last key has siblings worth searching.
-        if (i !== keys.length - 1) return null;
+        if (taken < levels && this.#keyAfter(tokens, j + 1, limit)) return null;
         leafNode = null;
         parent = node;
         break;
