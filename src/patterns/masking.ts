@@ -400,15 +400,24 @@ export class Masker {
     let w = 1;
     for (let r = 1; r < out.length; r++) {
       const tok = out[r]!;
+      const fr = flags[r]!;
+      const c0 = tok.charCodeAt(0);
+      // Only a literal word or a parenthesised mask can be part of a quantity: skip the rest.
+      if (fr === 1 && c0 !== 40) {
+        out[w] = tok;
+        flags[w] = fr;
+        w++;
+        continue;
+      }
       const prevMask = flags[w - 1] === 1 && endsWithMask(out[w - 1]!);
-      if (prevMask && flags[r] === 0) {
-        const u = unitCore(tok);
-        if (u !== null && TIME_UNITS.has(u.word)) {
-          out[w - 1] += u.tail;
+      if (prevMask && fr === 0 && TIME_UNIT_INITIAL.has(c0)) {
+        const b = unitEnd(tok);
+        if (b > 0 && TIME_UNITS.has(b === tok.length ? tok : tok.slice(0, b))) {
+          out[w - 1] += tok.slice(b);
           continue;
         }
       }
-      if (tok.charCodeAt(0) === 40 && flags[r] === 1 && (prevMask || afterUnit(out, flags, w))) {
+      if (c0 === 40 && fr === 1 && (prevMask || afterUnit(out, flags, w))) {
         // `(<*> KB)` after a quantity, or `(<*>)` after `<*> bytes`: the same value in other units.
         const inner = tok.slice(1);
         const close = inner.indexOf(')');
@@ -483,7 +492,10 @@ export class Masker {
       ok = true;
     } else if (lastDigit < firstLetter && letters + hexLetters <= 5 && seps <= 1 && isDigit(c0)) {
       // A number with a unit: `12ms`, `1.5s`, `4KB`.
-      ok = DURATION_UNITS.has(s.slice(firstLetter, b));
+      // `ms` is by far the most common unit: no slice for it.
+      ok =
+        (b - firstLetter === 2 && s.charCodeAt(firstLetter) === 109 && s.charCodeAt(firstLetter + 1) === 115) ||
+        DURATION_UNITS.has(s.slice(firstLetter, b));
     } else if (len > 2 && letters === 1 && seps === 0 && c0 === C_0 && (s.charCodeAt(a + 1) | 32) === 120) {
       ok = true; // 0x1f
     } else if (letters === 0 && seps === 0 && len >= 8) {
@@ -677,12 +689,14 @@ function isUnitWord(s: string): boolean {
   return UNIT_WORDS.has(s);
 }
 
-/** `sec,` → {word: 'sec', tail: ','}; null when the token is not a word with closing punctuation. */
-function unitCore(tok: string): { word: string; tail: string } | null {
+/** First letters of TIME_UNITS: other words skip the lookup. */
+const TIME_UNIT_INITIAL = new Set([...TIME_UNITS].map((u) => u.charCodeAt(0)));
+
+/** `sec,` → 3: the end of the word before closing punctuation; 0 when it is not a short word. */
+function unitEnd(tok: string): number {
   let b = tok.length;
   while (b > 0 && isCloseWrap(tok.charCodeAt(b - 1))) b--;
-  if (b === 0 || b > 7) return null;
-  return { word: b === tok.length ? tok : tok.slice(0, b), tail: tok.slice(b) };
+  return b > 7 ? 0 : b;
 }
 
 /** Whether a token ends in a mask (`<*>`, `(<*>`, `<IP>`) with nothing after it. */
