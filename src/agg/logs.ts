@@ -58,6 +58,12 @@ export interface LogsOutput {
   stats: { lines: number; errors: number; patterns: number; rows: number; rejected: Record<string, number> };
 }
 
+interface ResourceSlot {
+  urn: string;
+  bucket: number;
+  byFp: Map<string, Acc> | null;
+}
+
 interface Acc {
   row: LogPatternRow;
   /** Trace ids tagged with '0' (error line) or '1', so sorting puts error lines first. */
@@ -79,8 +85,11 @@ export class LogsAggregator implements Aggregator<LogRecord, LogsOutput> {
   /** bucket → resource URN → fingerprint → row (nested: no key string built and hashed per line). */
   readonly #index = new Map<number, Map<string, Map<string, Acc>>>();
   readonly #acc: Acc[] = [];
-  /** Resource URN per resource attrs object (sources share one object per resource). */
-  readonly #urnCache = new WeakMap<object, string>();
+  /**
+   * Per resource attrs object (sources share one object per resource): its URN, and its row map in
+   * the bucket of its last line.
+   */
+  readonly #resCache = new WeakMap<object, ResourceSlot>();
   /** Row ids seen this window: a row read twice (a repeated page) is one line. */
   readonly #rowIds = new Set<string>();
   #errors = 0;
@@ -114,17 +123,24 @@ export class LogsAggregator implements Aggregator<LogRecord, LogsOutput> {
       this.#rowIds.add(rec.rowId);
     }
     const attrs = rec.resource.attrs;
-    let urn = this.#urnCache.get(attrs);
-    if (urn === undefined) {
-      urn = resourceUrn(attrs) ?? this.#fallback;
-      this.#urnCache.set(attrs, urn);
+    let res = this.#resCache.get(attrs);
+    if (res === undefined) {
+      res = { urn: resourceUrn(attrs) ?? this.#fallback, bucket: NaN, byFp: null };
+      this.#resCache.set(attrs, res);
     }
+    const urn = res.urn;
     const mined = this.#dict.mine(rec);
     const bucket = Math.floor(rec.ts / this.#bucketMs) * this.#bucketMs;
-    let byUrn = this.#index.get(bucket);
-    if (byUrn === undefined) this.#index.set(bucket, (byUrn = new Map()));
-    let byFp = byUrn.get(urn);
-    if (byFp === undefined) byUrn.set(urn, (byFp = new Map()));
+    let byFp = res.byFp;
+    if (byFp === null || res.bucket !== bucket) {
+      // A window is mostly one bucket: the resource's row map is found once, not per line.
+      let byUrn = this.#index.get(bucket);
+      if (byUrn === undefined) this.#index.set(bucket, (byUrn = new Map()));
+      let m = byUrn.get(urn);
+      if (m === undefined) byUrn.set(urn, (m = new Map()));
+      res.bucket = bucket;
+      res.byFp = byFp = m;
+    }
     let a = byFp.get(mined.fingerprint);
     if (a === undefined) {
       const svc = attrs['service.name'];
@@ -227,6 +243,8 @@ function mergeTokens(a: Acc, line: readonly string[]): void {
  * on the order records arrive in, so a re-run picks the same samples.
  */
 function addSample(list: string[], id: string, isError: boolean, max: number): void {
+  // Full and not smaller than the largest kept: nothing to do (most lines), without building the tag.
+  if (list.length >= max && list.length > 0 && !tagBefore(isError, id, list[list.length - 1]!)) return;
   const tagged = (isError ? '0' : '1') + id;
   if (list.includes(tagged)) return;
   if (list.length < max) {
@@ -238,6 +256,21 @@ function addSample(list: string[], id: string, isError: boolean, max: number): v
     list[list.length - 1] = tagged;
     list.sort();
   }
+}
+
+/** Whether the tag of (isError, id) sorts before `tagged`, without building it. */
+function tagBefore(isError: boolean, id: string, tagged: string): boolean {
+  const t = isError ? 48 : 49;
+  const c = tagged.charCodeAt(0);
+  if (t !== c) return t < c;
+  // Code-unit order of id against tagged[1..], as string `<` compares.
+  const n = Math.min(id.length, tagged.length - 1);
+  for (let i = 0; i < n; i++) {
+    const x = id.charCodeAt(i);
+    const y = tagged.charCodeAt(i + 1);
+    if (x !== y) return x < y;
+  }
+  return id.length < tagged.length - 1;
 }
 
 function cmp(a: string, b: string): number {
