@@ -45,6 +45,8 @@ export interface KeyEntry extends Seen {
 /** A value as the collector holds it: with its key and two random words for the set hash. */
 interface ValueRef extends Seen {
   key: string;
+  /** The key's entry, so a resolved resource value counts its key without a lookup. */
+  ke: KeyEntry;
   value: string;
   h1: number;
   h2: number;
@@ -76,6 +78,13 @@ export interface DiscoveryOutput {
 
 const NO_SERVICE = '_';
 
+interface ResourceSlot {
+  ns: string;
+  ws: number;
+  name: string;
+  e: NameEntry | undefined;
+}
+
 function seen(e: Seen, ts: number): void {
   if (ts < e.first) e.first = ts;
   if (ts > e.last) e.last = ts;
@@ -88,7 +97,8 @@ export class DiscoveryCollector {
   /** window start → namespace → name → entry. */
   readonly #index = new Map<number, Map<string, Map<string, NameEntry>>>();
   readonly #entries: NameEntry[] = [];
-  readonly #nsCache = new WeakMap<Attrs, string>();
+  /** Per resource attrs object: its namespace, and its entry for the last (window, name) seen. */
+  readonly #nsCache = new WeakMap<Attrs, ResourceSlot>();
   #namesOverflow = 0;
   #records = 0;
   /** Scratch list of the record's value entries for its set (reused: no array per record). */
@@ -121,8 +131,22 @@ export class DiscoveryCollector {
     if (typeof name !== 'string' || !Number.isFinite(ts)) return; // the aggregator counts the rejection
     this.#records++;
     const res = r.resource?.attrs;
-    const ns = res === undefined ? NO_SERVICE : this.#namespace(res);
-    const e = this.#entry(Math.floor(ts / this.#o.debounceMs) * this.#o.debounceMs, ns, name, ts);
+    const ws = Math.floor(ts / this.#o.debounceMs) * this.#o.debounceMs;
+    let e: NameEntry | undefined;
+    if (res === undefined) e = this.#entry(ws, NO_SERVICE, name, ts);
+    else {
+      // A resource's records mostly share one (window, name): its entry is found once, not per record.
+      const slot = this.#namespace(res);
+      e = slot.e;
+      if (e === undefined || slot.ws !== ws || slot.name !== name) {
+        e = this.#entry(ws, slot.ns, name, ts);
+        if (e !== undefined) {
+          slot.e = e;
+          slot.ws = ws;
+          slot.name = name;
+        }
+      }
+    }
     if (e === undefined) {
       this.#namesOverflow++;
       return;
@@ -144,7 +168,7 @@ export class DiscoveryCollector {
         for (const k in res) this.#kv(e, k, res[k]!, ts, refs);
       } else {
         for (const v of rs) {
-          seen(e.keys.get(v.key)!, ts);
+          seen(v.ke, ts);
           seen(v, ts);
           refs.push(v);
         }
@@ -157,14 +181,14 @@ export class DiscoveryCollector {
     return { signal: this.signal, names: this.#entries, namesOverflow: this.#namesOverflow, records: this.#records };
   }
 
-  #namespace(res: Attrs): string {
-    let ns = this.#nsCache.get(res);
-    if (ns === undefined) {
+  #namespace(res: Attrs): ResourceSlot {
+    let slot = this.#nsCache.get(res);
+    if (slot === undefined) {
       const s = res['service.name'];
-      ns = typeof s === 'string' && s !== '' ? s : NO_SERVICE;
-      this.#nsCache.set(res, ns);
+      slot = { ns: typeof s === 'string' && s !== '' ? s : NO_SERVICE, ws: NaN, name: '', e: undefined };
+      this.#nsCache.set(res, slot);
     }
-    return ns;
+    return slot;
   }
 
   #entry(windowStart: number, namespace: string, name: string, ts: number): NameEntry | undefined {
@@ -212,7 +236,7 @@ export class DiscoveryCollector {
         ke.valuesOverflow++;
         return; // an overflowing key's values do not enter sets either: that would blow them up too
       }
-      ve = { first: ts, last: ts, count: 0, key: k, value, h1: this.#rand(), h2: this.#rand() };
+      ve = { first: ts, last: ts, count: 0, key: k, ke, value, h1: this.#rand(), h2: this.#rand() };
       ke.values.set(value, ve);
     }
     seen(ve, ts);
