@@ -228,11 +228,11 @@ async function resourceId(db: Queryable, tenantId: number, urn: string): Promise
 }
 
 /** Pure: the ranking of edge → logs (exported for unit tests). Only patterns seen in failed traces. */
-export function rankPatterns(
-  rows: readonly Omit<RankedPattern, 'failed_share' | 'healthy_share' | 'lift'>[],
+export function rankPatterns<T extends Omit<RankedPattern, 'failed_share' | 'healthy_share' | 'lift'>>(
+  rows: readonly T[],
   failed: number,
   healthy: number,
-): RankedPattern[] {
+): (T & RankedPattern)[] {
   return rows
     .filter((r) => r.in_failed > 0)
     .map((r) => ({
@@ -250,6 +250,48 @@ export function rankPatterns(
     );
 }
 
+/** A ranked pattern with its row ids (resource, canonical fingerprint), for writers that link it. */
+export type RankedPatternRef = RankedPattern & { resource_id: number; fingerprint_id: number };
+
+export interface EdgeRanking {
+  failed_traces: number;
+  healthy_traces: number;
+  /** Every pattern seen in a sampled failed trace, best first. */
+  patterns: RankedPatternRef[];
+}
+
+/**
+ * The edge → logs ranking by resource ids: what `edgeLogs` answers, and what the rules job links as
+ * an edge event's trace-correlated evidence (src/rules/store/write.ts).
+ */
+export async function rankEdgeLogs(
+  db: Queryable,
+  q: { tenantId: number; srcId: number; dstId: number; from: number; to: number },
+): Promise<EdgeRanking> {
+  const args = [q.tenantId, q.srcId, q.dstId, iso(q.from), iso(q.to)];
+  const [totals, rows] = await Promise.all([
+    db.query<{ failed: unknown; healthy: unknown }>(sql('edge-traces.sql'), args),
+    db.query<Record<string, unknown>>(sql('edge-logs.sql'), args),
+  ]);
+  const failed = num(totals.rows[0]?.failed ?? 0);
+  const healthy = num(totals.rows[0]?.healthy ?? 0);
+  const patterns = rankPatterns(
+    rows.rows.map((r) => ({
+      resource: String(r.resource),
+      fingerprint: String(r.fingerprint),
+      pattern: String(r.pattern),
+      severity: (r.severity as string | null) ?? null,
+      in_failed: num(r.in_failed),
+      in_healthy: num(r.in_healthy),
+      resource_id: num(r.resource_id),
+      fingerprint_id: num(r.fingerprint_id),
+    })),
+    failed,
+    healthy,
+  );
+  return { failed_traces: failed, healthy_traces: healthy, patterns };
+}
+
 /**
  * edge → logs: the log patterns of the edge's source and destination that co-occur in its sampled
  * failed traces, ranked by lift over its sampled healthy traces. Null when either URN is unknown.
@@ -260,34 +302,17 @@ export async function edgeLogs(
 ): Promise<EdgeLogs | null> {
   const [src, dst] = await Promise.all([resourceId(db, q.tenantId, q.src), resourceId(db, q.tenantId, q.dst)]);
   if (src === undefined || dst === undefined) return null;
-  const args = [q.tenantId, src, dst, iso(q.from), iso(q.to)];
-  const [totals, rows] = await Promise.all([
-    db.query<{ failed: unknown; healthy: unknown }>(sql('edge-traces.sql'), args),
-    db.query<Record<string, unknown>>(sql('edge-logs.sql'), args),
-  ]);
-  const failed = num(totals.rows[0]?.failed ?? 0);
-  const healthy = num(totals.rows[0]?.healthy ?? 0);
-  const ranked = rankPatterns(
-    rows.rows.map((r) => ({
-      resource: String(r.resource),
-      fingerprint: String(r.fingerprint),
-      pattern: String(r.pattern),
-      severity: (r.severity as string | null) ?? null,
-      in_failed: num(r.in_failed),
-      in_healthy: num(r.in_healthy),
-    })),
-    failed,
-    healthy,
-  );
+  const r = await rankEdgeLogs(db, { tenantId: q.tenantId, srcId: src, dstId: dst, from: q.from, to: q.to });
   return {
     src: q.src,
     dst: q.dst,
     from: iso(q.from),
     to: iso(q.to),
     sampled: true,
-    failed_traces: failed,
-    healthy_traces: healthy,
-    patterns: ranked.slice(0, q.limit),
+    failed_traces: r.failed_traces,
+    healthy_traces: r.healthy_traces,
+    // The API's shape: the ids stay internal.
+    patterns: r.patterns.slice(0, q.limit).map(({ resource_id: _r, fingerprint_id: _f, ...p }) => p),
   };
 }
 

@@ -16,10 +16,10 @@ WITH t AS (
      AND s.bucket >= $4::timestamptz - interval '5 minutes' AND s.bucket < $5::timestamptz + interval '5 minutes'
    GROUP BY 1, 2, 3, 4
 )
-SELECT r.urn AS resource, lp.fingerprint, lp.pattern, lp.severity,
+SELECT p.resource_id, p.fingerprint_id, r.urn AS resource, lp.fingerprint, lp.pattern, lp.severity,
        (count(*) FILTER (WHERE p.failed))::int AS in_failed,
        (count(*) FILTER (WHERE NOT p.failed))::int AS in_healthy
   FROM p
   JOIN dim_resource r ON r.resource_id = p.resource_id
   JOIN log_pattern lp ON lp.fingerprint_id = p.fingerprint_id
- GROUP BY r.urn, lp.fingerprint, lp.pattern, lp.severity
+ GROUP BY p.resource_id, p.fingerprint_id, r.urn, lp.fingerprint, lp.pattern, lp.severity

@@ -4,6 +4,7 @@
  * longer opens), then the window's state rows, events and evidence links are written. Same input,
  * same rows: event ids are derived (lifecycle.eventIdOf), links are unique per event and reference.
  */
+import { rankEdgeLogs } from '../../correlation/queries.js';
 import { iso, sqlFolder, toMs } from '../../db/sql-file.js';
 import type { Queryable } from '../../db/types.js';
 import type { Rule } from '../config.js';
@@ -30,6 +31,10 @@ export const STATE_COLUMNS = [
   'event_id',
   'opened_window',
 ] as const;
+
+/** Trace-correlated patterns linked per edge: the top of the edge → logs ranking. */
+const TRACE_CORRELATED = 5;
+const BUCKET_MS = 300_000;
 
 const DIM_OF: Record<SummaryRow['table'], string> = {
   metric_1m: 'metric',
@@ -75,7 +80,98 @@ function rowNote(r: SummaryRow): string {
   return `${f.resource} at ${at}: ${formatValue(f.count_error)}/${formatValue(f.count_total)} error lines: ${f.pattern}`;
 }
 
-/** Links for the rows that made a group fire, their callee's/caller's error patterns and topology. */
+/**
+ * For each edge among the rows, its trace-correlated patterns: the top of the edge → logs ranking
+ * (src/correlation: patterns of either side that co-occur in the edge's sampled failed traces, by
+ * lift over its healthy ones) over the rows' buckets, each linked to its busiest log_pattern_5m row
+ * there. `ref_pg.relation: 'trace-correlated'` tells them from the same-bucket callee/caller links.
+ * None when the edge has no sampled failed trace.
+ */
+async function traceCorrelatedLinks(
+  tx: Queryable,
+  tenantId: number,
+  eventId: string,
+  edges: readonly SummaryRow[],
+): Promise<Link[]> {
+  const byEdge = new Map<
+    string,
+    { src: number; dst: number; srcUrn: string; dstUrn: string; from: number; to: number }
+  >();
+  for (const e of edges) {
+    const src = e.resourceIds.src!;
+    const dst = e.resourceIds.dst!;
+    const k = `${src}|${dst}`;
+    const g = byEdge.get(k);
+    if (g) {
+      g.from = Math.min(g.from, e.bucket);
+      g.to = Math.max(g.to, e.bucket + BUCKET_MS);
+    } else {
+      byEdge.set(k, {
+        src,
+        dst,
+        srcUrn: String(e.fields.src),
+        dstUrn: String(e.fields.dst),
+        from: e.bucket,
+        to: e.bucket + BUCKET_MS,
+      });
+    }
+  }
+  const links: Link[] = [];
+  for (const g of byEdge.values()) {
+    const r = await rankEdgeLogs(tx, { tenantId, srcId: g.src, dstId: g.dst, from: g.from, to: g.to });
+    const top = r.patterns.slice(0, TRACE_CORRELATED);
+    if (top.length === 0) continue;
+    const rows = await tx.query<{
+      ord: unknown;
+      bucket: Date;
+      resource_id: unknown;
+      fingerprint_id: unknown;
+      count_total: unknown;
+      count_error: unknown;
+      sample_ref: unknown;
+      fingerprint: string;
+    }>(sql('trace-correlated-rows.sql'), [
+      tenantId,
+      iso(g.from),
+      iso(g.to),
+      top.map((p) => p.resource_id),
+      top.map((p) => p.fingerprint_id),
+    ]);
+    const rowOf = new Map(rows.rows.map((x) => [Number(x.ord), x]));
+    for (const [i, p] of top.entries()) {
+      const row = rowOf.get(i + 1);
+      const keys = row
+        ? {
+            bucket: iso(toMs(row.bucket)!),
+            resource_id: Number(row.resource_id),
+            fingerprint_id: Number(row.fingerprint_id),
+            resource: p.resource,
+            fingerprint: row.fingerprint,
+          }
+        : {
+            resource_id: p.resource_id,
+            fingerprint_id: p.fingerprint_id,
+            resource: p.resource,
+            fingerprint: p.fingerprint,
+          };
+      links.push({
+        eventId,
+        dim: 'log',
+        refPg: { table: 'log_pattern_5m', relation: 'trace-correlated', keys },
+        refOo: row?.sample_ref == null ? null : Number(row.sample_ref),
+        note:
+          `trace-correlated ${p.resource}: in ${p.in_failed}/${r.failed_traces} failed, ${p.in_healthy}/${r.healthy_traces} healthy ` +
+          `sampled traces of ${g.srcUrn} -> ${g.dstUrn} (lift ${formatValue(p.lift)}): ${p.pattern}`,
+      });
+    }
+  }
+  return links;
+}
+
+/**
+ * Links for the rows that made a group fire; for an edge, its callee's/caller's error patterns, its
+ * trace-correlated patterns and topology.
+ */
 async function linksFor(
   tx: Queryable,
   tenantId: number,
@@ -139,6 +235,7 @@ async function linksFor(
       note: `${l.role} ${l.urn} at ${at}: ${Number(l.count_error)}/${Number(l.count_total)} error lines: ${l.pattern}`,
     });
   }
+  links.push(...(await traceCorrelatedLinks(tx, tenantId, eventId, edges)));
   const times: string[] = [];
   const tids: number[] = [];
   const tseen = new Set<number>();

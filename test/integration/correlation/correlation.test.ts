@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { createApiServer, type ApiServer } from '../../../src/api/server.js';
@@ -22,6 +24,8 @@ import { mockConfigSchema } from '../../../src/sources/mock/config.js';
 import { MockSource } from '../../../src/sources/mock/mock-source.js';
 import { drivers, openTestDb, type TestDb } from '../../helpers/db.js';
 import { repoRoot } from '../../helpers/paths.js';
+import { getEvidence } from '../../../src/db/queries/events.js';
+import { jobOf, runRules } from '../rules/fixtures.js';
 import { runWindow, seedTenants, tableSnapshot } from '../../helpers/job-harness.js';
 
 const M = 60_000;
@@ -212,6 +216,46 @@ for (const driver of drivers()) {
       assert.equal(api.status, 200);
       assert.deepEqual(api.json.edges, p.edges);
       assert.equal((await get('/api/patterns/999/edges?tenant=globex')).status, 404);
+    });
+
+    it('the demo’s edge event links the edge’s trace-correlated patterns, the incident error first', async () => {
+      // The rules of configs/demo.yaml over the incident tenant, in the window that evaluates bucket 1.
+      const demo = parse(readFileSync(join(repoRoot, 'configs', 'demo.yaml'), 'utf8')) as { rules: unknown[] };
+      await runRules(t.db, jobOf(demo.rules), tenant, WINDOWS[1]!.to);
+      const ev = await t.db.query<{ event_id: string }>(
+        `SELECT e.event_id::text AS event_id FROM event_envelope e JOIN dim_resource r ON r.resource_id = e.resource_id
+          WHERE e.tenant_id = $1 AND e.rule_id = 'edge-error-rate' AND r.urn = $2`,
+        [tenant.id, ORDERS_DB],
+      );
+      assert.equal(ev.rows.length, 1, 'the incident opens edge-error-rate on orders → orders-db');
+      const evidence = (await getEvidence(t.db, {
+        tenantId: tenant.id,
+        eventId: ev.rows[0]!.event_id,
+        limit: 1000,
+        offset: 0,
+      }))!.evidence;
+      type Ref = { relation?: string; keys: { fingerprint: string; resource: string } };
+      const tc = evidence.filter((x) => (x.ref_pg as Ref | null)?.relation === 'trace-correlated');
+      const ranked = await edgeLogs(t.db, {
+        tenantId: tenant.id,
+        src: ORDERS,
+        dst: ORDERS_DB,
+        ...WINDOWS[1]!,
+        limit: 5,
+      });
+      assert.ok(ranked && ranked.patterns.length > 0);
+      assert.deepEqual(
+        tc.map((x) => [(x.ref_pg as Ref).keys.resource, (x.ref_pg as Ref).keys.fingerprint]),
+        ranked.patterns.map((p) => [p.resource, p.fingerprint]),
+        'the top of the edge → logs ranking of the bucket',
+      );
+      assert.ok(tc.length <= 5);
+      assert.equal(tc[0]!.dim, 'log');
+      assert.match(tc[0]!.note!, /^trace-correlated .* failed: timeout/);
+      assert.match(tc[0]!.locator!.query_hint!, /^SELECT \* FROM "logs"/, 'the pattern’s raw lines in OO');
+      // Beside the same-bucket callee/caller links and the edge row, not instead of them.
+      assert.ok(evidence.some((x) => x.dim === 'trace'));
+      assert.ok(evidence.some((x) => x.dim === 'log' && (x.ref_pg as Ref).relation === undefined));
     });
 
     it('bad input is a 400 naming the parameter', async () => {

@@ -133,3 +133,81 @@ export async function events(db: Db, tenantId: number): Promise<EventRow[]> {
   );
   return r.rows;
 }
+
+/** A log pattern of the tenant; returns its fingerprint id. */
+export async function logPattern(
+  db: Db,
+  tenantId: number,
+  fingerprint: string,
+  pattern: string,
+  severity: string,
+): Promise<number> {
+  const r = await db.query<{ fingerprint_id: unknown }>(
+    `INSERT INTO log_pattern (tenant_id, fingerprint, pattern, severity) VALUES ($1, $2, $3, $4) RETURNING fingerprint_id`,
+    [tenantId, fingerprint, pattern, severity],
+  );
+  return Number(r.rows[0]!.fingerprint_id);
+}
+
+/** One log_pattern_5m row with a locator as its sample_ref; returns the locator id. */
+export async function patternRow(
+  db: Db,
+  tenantId: number,
+  bucket: number,
+  resourceId: number,
+  fingerprintId: number,
+  total: number,
+  errors: number,
+): Promise<number> {
+  const loc = await db.query<{ id: unknown }>(
+    `INSERT INTO oo_locator (tenant_id, dataset, bucket, object_key, t_from, t_to, query_hint)
+     VALUES ($1, 'logs', 'b', 'logs', $2, $3, $4) RETURNING id`,
+    [
+      tenantId,
+      new Date(bucket),
+      new Date(bucket + 5 * M),
+      `SELECT * FROM "logs" WHERE p = ${fingerprintId} AND x = ${bucket}`,
+    ],
+  );
+  const id = Number(loc.rows[0]!.id);
+  await db.query(
+    `INSERT INTO log_pattern_5m (bucket, tenant_id, resource_id, fingerprint_id, count_total, count_error, sample_ref)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [new Date(bucket), tenantId, resourceId, fingerprintId, total, errors, id],
+  );
+  return id;
+}
+
+/** A sampled trace of an edge (service_call_trace_5m), as oo-calls keeps them. */
+export async function edgeTrace(
+  db: Db,
+  tenantId: number,
+  bucket: number,
+  src: number,
+  dst: number,
+  traceId: string,
+  failed: boolean,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO service_call_trace_5m (bucket, tenant_id, src_resource_id, dst_resource_id, trace_id, failed)
+     VALUES ($1, $2, $3, $4, $5, $6)`,
+    [new Date(bucket), tenantId, src, dst, traceId, failed],
+  );
+}
+
+/** A sampled trace of a pattern row (log_pattern_trace_5m), as oo-logs keeps them. */
+export async function patternTrace(
+  db: Db,
+  tenantId: number,
+  bucket: number,
+  resourceId: number,
+  fingerprintId: number,
+  traceId: string,
+  isError: boolean,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO log_pattern_trace_5m (bucket, tenant_id, resource_id, fingerprint_id, trace_id, is_error, lines)
+     VALUES ($1, $2, $3, $4, $5, $6, 1)`,
+    [new Date(bucket), tenantId, resourceId, fingerprintId, traceId, isError],
+  );
+}
