@@ -50,7 +50,7 @@ export const kbConfigSchema = z
         candidates: z.number().int().min(5).max(1000).optional(),
         /** Reciprocal rank fusion constant k in 1 / (k + rank). */
         rrf_k: z.number().int().min(1).max(1000).optional(),
-        /** pg_trgm word_similarity threshold of the trigram method. */
+        /** pg_trgm similarity a known word needs to a query word to stand in for it (trigram method). */
         trigram_threshold: z.number().min(0.05).max(1).optional(),
       })
       .strict()

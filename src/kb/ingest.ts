@@ -224,6 +224,7 @@ async function writeDoc(db: Db, p: Prepared, store: VectorStore, opts: IngestOpt
         batch.map((c) => literals?.[c.idx] ?? null),
       ]);
     }
+    await tx.query(sql('words-insert.sql'), [docId]);
   });
   return {
     ...base,

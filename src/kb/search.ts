@@ -1,6 +1,6 @@
 /**
- * Hybrid knowledge-base search: full-text (tsvector, configured language), trigram (pg_trgm
- * word_similarity) and, when an embeddings provider is configured, vector similarity; each method
+ * Hybrid knowledge-base search: full-text (tsvector, configured language), trigram (the query's
+ * words against the corpus's distinct lexemes, pg_trgm similarity; see search-trgm.sql) and, when an embeddings provider is configured, vector similarity; each method
  * contributes its top candidates under the same filters (tenant, a resource URN the document
  * mentions, the document's time), fused by reciprocal rank fusion: score = Σ 1 / (k + rank).
  *
@@ -135,8 +135,18 @@ export async function searchKb(db: Db, q: KbQuery, deps: SearchDeps = {}): Promi
     lists.fts = ids(
       (await tx.query<{ chunk_id: unknown }>(sql('search-fts.sql'), [...filters, s.language, text, n])).rows,
     );
-    await tx.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [String(s.trigramThreshold)]);
-    lists.trigram = ids((await tx.query<{ chunk_id: unknown }>(sql('search-trgm.sql'), [...filters, text, n])).rows);
+    lists.trigram = ids(
+      (
+        await tx.query<{ chunk_id: unknown }>(sql('search-trgm.sql'), [
+          ...filters,
+          text,
+          n,
+          s.language,
+          lists.fts,
+          s.trigramThreshold,
+        ])
+      ).rows,
+    );
     if (qvec && deps.embedder) {
       const store = await vectorStore(tx);
       const file = store.kind === 'pgvector' ? 'search-vec-pgvector.sql' : 'search-vec-array.sql';
