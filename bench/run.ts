@@ -119,7 +119,7 @@ const BENCHES: Record<string, BenchEntry> = {
     ['runKbBench'],
     'kb',
     'knowledge base ingest and search on 10,000 chunks, retrieval quality',
-    (argv) => [listFlag(parseFlags(argv, ['db']), 'db')],
+    (argv) => [argv],
   ),
   discovery: {
     describe: 'attribute discovery: records/s on one core, bounded memory, API p95 on 30 days × 3 tenants',
