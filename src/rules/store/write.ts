@@ -6,7 +6,7 @@
  */
 import { rankEdgeLogs } from '../../correlation/queries.js';
 import { iso, sqlFolder, toMs } from '../../db/sql-file.js';
-import type { Queryable } from '../../db/types.js';
+import type { Queryable, QueryResult, SqlParam } from '../../db/types.js';
 import type { Rule } from '../config.js';
 import { eventText } from '../event-text.js';
 import type { SummaryRow } from '../fields.js';
@@ -169,6 +169,26 @@ async function traceCorrelatedLinks(
 }
 
 /**
+ * A read-only view of `tx` that answers a statement it has run with the same parameters from memory:
+ * the events of one window share their evidence reads (three edge rules firing on the same edge ask
+ * the same related-logs, trace-correlation and topology questions), and the transaction's snapshot
+ * does not change between them. Only for the links' reads; writes go to `tx` itself.
+ */
+function memoReads(tx: Queryable): Queryable {
+  const memo = new Map<string, Promise<unknown>>();
+  return {
+    query<R>(text: string, params?: readonly SqlParam[]) {
+      const key = `${text}\u0000${JSON.stringify(params ?? [])}`;
+      let p = memo.get(key) as Promise<QueryResult<R>> | undefined;
+      if (!p) memo.set(key, (p = tx.query<R>(text, params)));
+      return p;
+    },
+    exec: () => Promise.reject(new Error('memoReads: read-only')),
+    copyRows: () => Promise.reject(new Error('memoReads: read-only')),
+  };
+}
+
+/**
  * Links for the rows that made a group fire; for an edge, its callee's/caller's error patterns, its
  * trace-correlated patterns and topology.
  */
@@ -313,6 +333,7 @@ export async function writeWindow(tx: Queryable, w: WindowWrite): Promise<Window
   const opened: string[] = [];
   const links: Link[] = [];
   const resolving: string[] = [];
+  const reads = memoReads(tx);
   const ev = eventColumns();
   for (const { rule, changes } of w.changes) {
     for (const c of changes) {
@@ -368,7 +389,7 @@ export async function writeWindow(tx: Queryable, w: WindowWrite): Promise<Window
         opened.push(s.eventId);
         out.opened[rule.id] = (out.opened[rule.id] ?? 0) + 1;
       } else out.updated++;
-      links.push(...(await linksFor(tx, tenantId, s.eventId, g.evidence)));
+      links.push(...(await linksFor(reads, tenantId, s.eventId, g.evidence)));
     }
   }
   // One statement each for the window's resolutions and its opened/updated events (a window can
