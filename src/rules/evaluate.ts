@@ -226,19 +226,16 @@ function historyOf(
     const v = aggregate(rule.value, h);
     if (v !== null) history.push(v);
   }
-  return { base: baseOf(rule, history), points: history.length };
-}
-
-/** A baseline from its history points (in point order): their median, max or mean. */
-export function baseOf(rule: Extract<Rule, { kind: 'baseline' }>, history: readonly number[]): number | null {
   const method = rule.baseline.method ?? 'median';
-  return history.length === 0
-    ? null
-    : method === 'median'
-      ? median(history)
-      : method === 'max'
-        ? Math.max(...history)
-        : history.reduce((a, x) => a + x, 0) / history.length;
+  const base =
+    history.length === 0
+      ? null
+      : method === 'median'
+        ? median(history)
+        : method === 'max'
+          ? Math.max(...history)
+          : history.reduce((a, x) => a + x, 0) / history.length;
+  return { base, points: history.length };
 }
 
 function evalBaseline(rule: Extract<Rule, { kind: 'baseline' }>, w: Window, src: RowSource): Map<string, GroupEval> {

@@ -9,7 +9,7 @@ import { iso, sqlFolder } from '../../db/sql-file.js';
 import type { Queryable, SqlParam } from '../../db/types.js';
 import type { Rule } from '../config.js';
 import type { Window } from '../../core/window.js';
-import { baseOf, evaluatesAt, historyPoints, type BaselineHistory } from '../evaluate.js';
+import { evaluatesAt, historyPoints, type BaselineHistory } from '../evaluate.js';
 import { labelValue, type FieldValue, type RuleTable } from '../fields.js';
 
 const sql = sqlFolder(new URL('./', import.meta.url));
@@ -167,6 +167,7 @@ export function historyQuery(rule: BaselineRule, tenantId: number, at: number): 
     iso(Math.max(...points.map((p) => p.to))),
     points.map((p) => iso(p.from)),
     points.map((p) => iso(p.to)),
+    rule.baseline.method ?? 'median',
   ];
   const bind = (v: SqlParam, cast: string) => {
     params.push(v);
@@ -226,11 +227,10 @@ export async function loadHistories(
     const r = await db.query<Record<string, unknown>>(q.text, q.params);
     const groups = new Map<string, BaselineHistory>();
     for (const row of r.rows) {
-      const idx = (row.idx as unknown[]).map(Number);
-      const vs = (row.vs as unknown[]).map(Number);
-      const order = idx.map((_, i) => i).sort((a, b) => idx[a]! - idx[b]!);
-      const history = order.map((i) => vs[i]!);
-      groups.set(keyOf(rule.group_by ?? [], row), { base: baseOf(rule, history), points: history.length });
+      groups.set(keyOf(rule.group_by ?? [], row), {
+        base: row.base === null ? null : Number(row.base),
+        points: Number(row.n),
+      });
     }
     out.set(rule.id, groups);
   }
