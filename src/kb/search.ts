@@ -1,6 +1,7 @@
 /**
  * Hybrid knowledge-base search: full-text (tsvector, configured language), trigram (the query's
- * words against the corpus's distinct lexemes, pg_trgm similarity; see search-trgm.sql) and, when an embeddings provider is configured, vector similarity; each method
+ * words against the corpus's distinct lexemes, pg_trgm similarity; see search-trgm.sql) and, when an
+ * embeddings provider is configured, vector similarity; each method
  * contributes its top candidates under the same filters (tenant, a resource URN the document
  * mentions, the document's time), fused by reciprocal rank fusion: score = Σ 1 / (k + rank).
  *

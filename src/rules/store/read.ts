@@ -88,18 +88,33 @@ interface MetricRowDb {
   sketch: Uint8Array | null;
 }
 
-interface PatternRowDb {
+/** A log_pattern_5m row as the rules read it: key, counts, locator and the pattern's fingerprint. */
+export interface PatternCountsDb {
   bucket: Date;
   resource_id: unknown;
   fingerprint_id: unknown;
   count_total: unknown;
   count_error: unknown;
   sample_ref: unknown;
+  fingerprint: string;
+}
+
+/** A log_pattern_5m row's key as evidence_link.ref_pg keys (ids, and the URN and fingerprint they name). */
+export function patternKeys(
+  bucket: number,
+  resourceId: number,
+  fingerprintId: number,
+  resource: string,
+  fingerprint: string,
+): Record<string, FieldValue> {
+  return { bucket: isoOf(bucket), resource_id: resourceId, fingerprint_id: fingerprintId, resource, fingerprint };
+}
+
+interface PatternRowDb extends PatternCountsDb {
   urn: string;
   type: string;
   name: string;
   namespace: string | null;
-  fingerprint: string;
   pattern: string;
   severity: string | null;
 }
@@ -202,13 +217,7 @@ function patternRow(r: PatternRowDb): SummaryRow {
     locatorId: n(r.sample_ref),
     ref: {
       table: 'log_pattern_5m',
-      keys: {
-        bucket: isoOf(bucket),
-        resource_id: rid,
-        fingerprint_id: fid,
-        resource: r.urn,
-        fingerprint: r.fingerprint,
-      },
+      keys: patternKeys(bucket, rid, fid, r.urn, r.fingerprint),
     },
     resourceIds: { resource: rid, fingerprint: fid },
   };

@@ -11,6 +11,7 @@ import type { Rule } from '../config.js';
 import { eventText } from '../event-text.js';
 import type { SummaryRow } from '../fields.js';
 import { fingerprintOf, type EventChange } from '../lifecycle.js';
+import { patternKeys, type PatternCountsDb } from './read.js';
 import { formatValue } from '../template.js';
 
 const sql = sqlFolder(new URL('./', import.meta.url));
@@ -121,16 +122,7 @@ async function traceCorrelatedLinks(
     const r = await rankEdgeLogs(tx, { tenantId, srcId: g.src, dstId: g.dst, from: g.from, to: g.to });
     const top = r.patterns.slice(0, TRACE_CORRELATED);
     if (top.length === 0) continue;
-    const rows = await tx.query<{
-      ord: unknown;
-      bucket: Date;
-      resource_id: unknown;
-      fingerprint_id: unknown;
-      count_total: unknown;
-      count_error: unknown;
-      sample_ref: unknown;
-      fingerprint: string;
-    }>(sql('trace-correlated-rows.sql'), [
+    const rows = await tx.query<PatternCountsDb & { ord: unknown }>(sql('trace-correlated-rows.sql'), [
       tenantId,
       iso(g.from),
       iso(g.to),
@@ -141,13 +133,13 @@ async function traceCorrelatedLinks(
     for (const [i, p] of top.entries()) {
       const row = rowOf.get(i + 1);
       const keys = row
-        ? {
-            bucket: iso(toMs(row.bucket)!),
-            resource_id: Number(row.resource_id),
-            fingerprint_id: Number(row.fingerprint_id),
-            resource: p.resource,
-            fingerprint: row.fingerprint,
-          }
+        ? patternKeys(
+            toMs(row.bucket)!,
+            Number(row.resource_id),
+            Number(row.fingerprint_id),
+            p.resource,
+            row.fingerprint,
+          )
         : {
             resource_id: p.resource_id,
             fingerprint_id: p.fingerprint_id,
@@ -224,32 +216,19 @@ async function linksFor(
       roles.push(role);
     }
   }
-  const logs = await tx.query<{
-    role: string;
-    bucket: Date;
-    resource_id: unknown;
-    fingerprint_id: unknown;
-    count_total: unknown;
-    count_error: unknown;
-    sample_ref: unknown;
-    urn: string;
-    fingerprint: string;
-    pattern: string;
-  }>(sql('related-logs.sql'), [tenantId, buckets, ids, roles]);
+  const logs = await tx.query<PatternCountsDb & { role: string; urn: string; pattern: string }>(
+    sql('related-logs.sql'),
+    [tenantId, buckets, ids, roles],
+  );
   for (const l of logs.rows) {
-    const at = iso(toMs(l.bucket)!);
+    const bucket = toMs(l.bucket)!;
+    const at = iso(bucket);
     links.push({
       eventId,
       dim: 'log',
       refPg: {
         table: 'log_pattern_5m',
-        keys: {
-          bucket: at,
-          resource_id: Number(l.resource_id),
-          fingerprint_id: Number(l.fingerprint_id),
-          resource: l.urn,
-          fingerprint: l.fingerprint,
-        },
+        keys: patternKeys(bucket, Number(l.resource_id), Number(l.fingerprint_id), l.urn, l.fingerprint),
       },
       refOo: l.sample_ref == null ? null : Number(l.sample_ref),
       note: `${l.role} ${l.urn} at ${at}: ${Number(l.count_error)}/${Number(l.count_total)} error lines: ${l.pattern}`,

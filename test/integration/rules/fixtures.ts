@@ -33,6 +33,16 @@ export function sketchOf(n: number, ms: number): QuantileSketch {
   return s;
 }
 
+/** A 5-minute oo_locator of `dataset` (object key = dataset) for `bucket`; returns its id. */
+async function locator(db: Db, tenantId: number, dataset: string, bucket: number, hint: string): Promise<number> {
+  const loc = await db.query<{ id: unknown }>(
+    `INSERT INTO oo_locator (tenant_id, dataset, bucket, object_key, t_from, t_to, query_hint)
+     VALUES ($1, $2, 'b', $2, $3, $4, $5) RETURNING id`,
+    [tenantId, dataset, new Date(bucket), new Date(bucket + 5 * M), hint],
+  );
+  return Number(loc.rows[0]!.id);
+}
+
 /** One service_call_5m row (with a locator as its sample_ref); returns the locator id. */
 export async function callRow(
   db: Db,
@@ -44,17 +54,13 @@ export async function callRow(
   errors: number,
   sketch: QuantileSketch,
 ): Promise<number> {
-  const loc = await db.query<{ id: unknown }>(
-    `INSERT INTO oo_locator (tenant_id, dataset, bucket, object_key, t_from, t_to, query_hint)
-     VALUES ($1, 'traces', 'b', 'traces', $2, $3, $4) RETURNING id`,
-    [
-      tenantId,
-      new Date(bucket),
-      new Date(bucket + 5 * M),
-      `SELECT * FROM "traces" WHERE x = ${bucket} AND e = ${src}-${dst}`,
-    ],
+  const id = await locator(
+    db,
+    tenantId,
+    'traces',
+    bucket,
+    `SELECT * FROM "traces" WHERE x = ${bucket} AND e = ${src}-${dst}`,
   );
-  const id = Number(loc.rows[0]!.id);
   await db.query(
     `INSERT INTO service_call_5m (bucket, tenant_id, src_resource_id, dst_resource_id, rps, err_rate, p50_ms, p95_ms,
        sample_ref, calls, errors, latency_sketch) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
@@ -159,17 +165,13 @@ export async function patternRow(
   total: number,
   errors: number,
 ): Promise<number> {
-  const loc = await db.query<{ id: unknown }>(
-    `INSERT INTO oo_locator (tenant_id, dataset, bucket, object_key, t_from, t_to, query_hint)
-     VALUES ($1, 'logs', 'b', 'logs', $2, $3, $4) RETURNING id`,
-    [
-      tenantId,
-      new Date(bucket),
-      new Date(bucket + 5 * M),
-      `SELECT * FROM "logs" WHERE p = ${fingerprintId} AND x = ${bucket}`,
-    ],
+  const id = await locator(
+    db,
+    tenantId,
+    'logs',
+    bucket,
+    `SELECT * FROM "logs" WHERE p = ${fingerprintId} AND x = ${bucket}`,
   );
-  const id = Number(loc.rows[0]!.id);
   await db.query(
     `INSERT INTO log_pattern_5m (bucket, tenant_id, resource_id, fingerprint_id, count_total, count_error, sample_ref)
      VALUES ($1, $2, $3, $4, $5, $6, $7)`,
