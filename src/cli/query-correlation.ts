@@ -13,6 +13,8 @@ import {
 } from '../correlation/queries.js';
 import { isDuration, parseDuration } from '../core/duration.js';
 import { ConfigError, ObserveBridgeError } from '../core/errors.js';
+import { readSpan, spanNote, type SpanFields } from '../db/queries/data-span.js';
+import type { Db } from '../db/types.js';
 import { alignColumns, printJson } from './context.js';
 import { common, instantOption, intOption, type QueryOptions, withTenant } from './query.js';
 
@@ -28,18 +30,33 @@ interface RangeOptions extends QueryOptions {
 
 const WEEK = 7 * 86_400_000;
 
-function rangeOf(opts: RangeOptions): { from: number; to: number } {
+/** `--since` and `--at` checked before the database is opened (bad usage exits 2 without it). */
+function spanArgs(opts: RangeOptions): { since: number; at: number | null } {
   if (!isDuration(opts.since) || parseDuration(opts.since) <= 0 || parseDuration(opts.since) > WEEK) {
     throw new ConfigError(`query: --since must be a duration from 1s to 7d, such as 1h (got '${opts.since}')`);
   }
-  const to = instantOption('--at', opts.at, Date.now());
-  return { from: to - parseDuration(opts.since), to };
+  return { since: parseDuration(opts.since), at: opts.at === undefined ? null : instantOption('--at', opts.at, 0) };
 }
+
+/**
+ * The span a correlation read covers: [at − since, at) when asked, else the last `since` — or, when
+ * the tenant's samples hold nothing in it, the `since` ending at the newest sample (data-span.ts).
+ */
+function spanOf(db: Db, tenantId: number, a: { since: number; at: number | null }) {
+  return readSpan(db, { tenantId, dataset: 'samples', ...a, now: Date.now() });
+}
+
+/** The span line above every table, and a hint where to look when the answer is empty. */
+function head(s: SpanFields): string {
+  return `${spanNote(s, 'sampled traces')}\n`;
+}
+const hint = (s: SpanFields) =>
+  s.newest_data === null || s.span_basis === 'newest_data' ? '' : `; try --at ${s.newest_data} or a longer --since`;
 
 function ranged(cmd: Command, limit: string): Command {
   return common(cmd)
     .option('--since <duration>', 'span before --at', '1h')
-    .option('--at <iso>', 'the span ends here instead of now')
+    .option('--at <iso>', 'the span ends here instead of now (or the newest sample, when the last --since holds none)')
     .option('--limit <n>', 'how many', limit);
 }
 
@@ -75,26 +92,29 @@ function ooText(v: TraceView): string {
     .join('');
 }
 
-function hitsText(hits: TraceHit[]): string {
-  if (hits.length === 0) return 'no sampled trace carries these attributes in the span\n';
-  return alignColumns([
-    ['trace_id', 'last_bucket', 'failed', 'edges', 'patterns', 'attrs'],
-    ...hits.map((h) => [
-      h.trace_id,
-      h.last_bucket,
-      h.failed ? 'yes' : 'no',
-      String(h.edges),
-      String(h.patterns),
-      JSON.stringify(h.attrs),
-    ]),
-  ]);
+function hitsText(s: SpanFields, hits: TraceHit[]): string {
+  if (hits.length === 0) return `${head(s)}no sampled trace carries these attributes in the span${hint(s)}\n`;
+  return (
+    head(s) +
+    alignColumns([
+      ['trace_id', 'last_bucket', 'failed', 'edges', 'patterns', 'attrs'],
+      ...hits.map((h) => [
+        h.trace_id,
+        h.last_bucket,
+        h.failed ? 'yes' : 'no',
+        String(h.edges),
+        String(h.patterns),
+        JSON.stringify(h.attrs),
+      ]),
+    ])
+  );
 }
 
-function edgeLogsText(r: EdgeLogs): string {
-  const head = `${r.src} -> ${r.dst}: ${r.failed_traces} failed and ${r.healthy_traces} healthy sampled traces\n`;
-  if (r.patterns.length === 0) return `${head}no log pattern of either side in its failed traces\n`;
+function edgeLogsText(r: EdgeLogs & SpanFields): string {
+  const top = `${head(r)}${r.src} -> ${r.dst}: ${r.failed_traces} failed and ${r.healthy_traces} healthy sampled traces\n`;
+  if (r.patterns.length === 0) return `${top}no log pattern of either side in its failed traces${hint(r)}\n`;
   return (
-    head +
+    top +
     alignColumns([
       ['lift', 'in_failed', 'in_healthy', 'resource', 'pattern'],
       ...r.patterns.map((p) => [p.lift.toFixed(1), String(p.in_failed), String(p.in_healthy), p.resource, p.pattern]),
@@ -102,11 +122,11 @@ function edgeLogsText(r: EdgeLogs): string {
   );
 }
 
-function patternEdgesText(r: PatternEdges): string {
-  const head = `${r.pattern}: ${r.traces} sampled traces\n`;
-  if (r.edges.length === 0) return `${head}no sampled edge shares its traces\n`;
+function patternEdgesText(r: PatternEdges & SpanFields): string {
+  const top = `${head(r)}${r.pattern}: ${r.traces} sampled traces\n`;
+  if (r.edges.length === 0) return `${top}no sampled edge shares its traces${hint(r)}\n`;
   return (
-    head +
+    top +
     alignColumns([
       ['traces', 'failed', 'src', 'dst'],
       ...r.edges.map((e) => [String(e.traces), String(e.failed_traces), e.src, e.dst]),
@@ -137,18 +157,10 @@ export function registerCorrelationQueries(query: Command): void {
         else process.stdout.write(traceText(v));
         return;
       }
-      const { from, to } = rangeOf(opts);
-      const traces = await tracesByAttrs(db, { tenantId: t.id, attrs, from, to, limit });
-      if (opts.json) {
-        printJson({
-          tenant: t.code,
-          attrs,
-          from: new Date(from).toISOString(),
-          to: new Date(to).toISOString(),
-          sampled: true,
-          traces,
-        });
-      } else process.stdout.write(hitsText(traces));
+      const { span, ...range } = await spanOf(db, t.id, spanArgs(opts));
+      const traces = await tracesByAttrs(db, { tenantId: t.id, attrs, ...range, limit });
+      if (opts.json) printJson({ tenant: t.code, attrs, ...span, sampled: true, traces });
+      else process.stdout.write(hitsText(span, traces));
     });
   });
 
@@ -161,12 +173,13 @@ export function registerCorrelationQueries(query: Command): void {
     '10',
   ).action(async (src: string, dst: string, opts: RangeOptions) => {
     const limit = intOption('--limit', opts.limit, 10, 1, 200);
-    const range = rangeOf(opts);
+    const args = spanArgs(opts);
     await withTenant(opts, async (db, t) => {
+      const { span, ...range } = await spanOf(db, t.id, args);
       const r = await edgeLogs(db, { tenantId: t.id, src, dst, ...range, limit });
       if (!r) throw new ObserveBridgeError('not_found', `query: no resource ${src} or ${dst} for tenant '${t.code}'`);
-      if (opts.json) printJson({ tenant: t.code, ...r });
-      else process.stdout.write(edgeLogsText(r));
+      if (opts.json) printJson({ tenant: t.code, ...r, ...span });
+      else process.stdout.write(edgeLogsText({ ...r, ...span }));
     });
   });
 
@@ -177,12 +190,13 @@ export function registerCorrelationQueries(query: Command): void {
     '20',
   ).action(async (fingerprint: string, opts: RangeOptions) => {
     const limit = intOption('--limit', opts.limit, 20, 1, 200);
-    const range = rangeOf(opts);
+    const args = spanArgs(opts);
     await withTenant(opts, async (db, t) => {
+      const { span, ...range } = await spanOf(db, t.id, args);
       const r = await patternEdges(db, { tenantId: t.id, fingerprint, ...range, limit });
       if (!r) throw new ObserveBridgeError('not_found', `query: no pattern ${fingerprint} for tenant '${t.code}'`);
-      if (opts.json) printJson({ tenant: t.code, ...r });
-      else process.stdout.write(patternEdgesText(r));
+      if (opts.json) printJson({ tenant: t.code, ...r, ...span });
+      else process.stdout.write(patternEdgesText({ ...r, ...span }));
     });
   });
 }

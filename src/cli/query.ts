@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { isDuration, parseDuration } from '../core/duration.js';
 import { ConfigError, ObserveBridgeError } from '../core/errors.js';
+import { spanNote } from '../db/queries/data-span.js';
 import { dependencyReport, type DependencyReport } from '../db/queries/dependencies.js';
 import { getEvidence } from '../db/queries/events.js';
 import { UUID_RE, type EventEvidence } from '../db/queries/evidence.js';
@@ -62,22 +63,8 @@ export function common(cmd: Command): Command {
 
 const fmt = (n: number | null, digits = 1): string => (n === null ? '-' : Number(n.toFixed(digits)).toString());
 
-/** The span line says which data the figures are of, and where the newest data is when that is not now. */
-function spanLine(r: DependencyReport): string {
-  const span = `${r.from} .. ${r.to}`;
-  if (r.span_basis === 'newest_data')
-    return `span ${span}: the ${spanLength(r)} ending at the newest call data (nothing in the ${spanLength(r)} before now)\n`;
-  const newest = r.newest_data === null ? 'this tenant has no call data yet' : `newest call data ends ${r.newest_data}`;
-  return `span ${span} (${newest})\n`;
-}
-
-function spanLength(r: DependencyReport): string {
-  const m = Math.round((Date.parse(r.to) - Date.parse(r.from)) / 60_000);
-  return m % 60 === 0 ? `${m / 60}h` : `${m}m`;
-}
-
 function depsTable(r: DependencyReport): string {
-  const head = spanLine(r);
+  const head = `${spanNote(r, 'call data')}\n`;
   if (r.dependencies.length === 0) {
     const hint = r.newest_data === null ? '' : `; try --at ${r.newest_data} or a longer --since`;
     return `${head}no calls from this service in the span${hint}\n`;

@@ -20,7 +20,8 @@ import {
   SIGNALS,
 } from '../discovery/queries.js';
 import { graphImpact, graphPath, MAX_IMPACT_HOPS, MAX_PATH_HOPS, resourceIdOf } from '../db/graph/queries.js';
-import { topDependencies } from '../db/queries/dependencies.js';
+import { readSpan, spanNote, type SpanFields, type SpanSource } from '../db/queries/data-span.js';
+import { dependencyReport } from '../db/queries/dependencies.js';
 import { EVENT_STATUSES, getEvidence, listEvents, type EventCursor } from '../db/queries/events.js';
 import { UUID_RE } from '../db/queries/evidence.js';
 import { searchLogPatterns } from '../db/queries/log-patterns.js';
@@ -92,6 +93,8 @@ const span = (dflt: string, max: number, maxText: string) =>
     })
     .default(dflt)
     .describe(`How far back from the end time (default ${dflt}, at most ${maxText})`);
+/** The answer's span_basis / span_note say which end was used. */
+const END = 'End of the span (default now, or the end of the newest data when the span before now holds none)';
 const limit = (dflt: number, max: number) => z.number().int().min(1).max(max).default(dflt).describe(`At most ${max}`);
 
 async function tenantOf(ctx: ToolContext, code: string): Promise<TenantRow> {
@@ -110,14 +113,28 @@ async function requireUrn(ctx: ToolContext, t: TenantRow, value: string, argumen
 
 const endOf = (ctx: ToolContext, at: string | undefined) => (at === undefined ? ctx.clock.now() : Date.parse(at));
 
-const rangeOf = (ctx: ToolContext, a: { since: string; at?: string | undefined }) => {
-  const to = endOf(ctx, a.at);
-  return { from: to - parseDuration(a.since), to };
-};
-const isoRange = (r: { from: number; to: number }) => ({
-  from: new Date(r.from).toISOString(),
-  to: new Date(r.to).toISOString(),
-});
+/**
+ * The span a tool reads (src/db/queries/data-span.ts): [at − since, at) when `at` is given; else the
+ * last `since` — or, when the tenant has no `dataset` data in it, the `since` ending at its newest
+ * data. `fields` go into the answer (from, to, span_basis, newest_data and a span_note sentence) so
+ * the model knows which span it is looking at.
+ */
+async function spanOf(
+  ctx: ToolContext,
+  t: TenantRow,
+  dataset: SpanSource | readonly SpanSource[],
+  a: { since: string; at?: string | undefined },
+  what: string,
+): Promise<{ from: number; to: number; fields: SpanFields & { span_note: string } }> {
+  const r = await readSpan(ctx.db, {
+    tenantId: t.id,
+    dataset,
+    since: parseDuration(a.since),
+    now: ctx.clock.now(),
+    at: a.at === undefined ? null : Date.parse(a.at),
+  });
+  return { from: r.from, to: r.to, fields: { ...r.span, span_note: spanNote(r.span, what) } };
+}
 
 /** `attr: ["user_id=U1"]`, parsed by the API's and CLI's own parser. */
 function attrsOf(list: readonly string[] | undefined): Record<string, string> {
@@ -143,22 +160,22 @@ export const TOOLS: readonly ToolDef[] = [
       tenant,
       service: urn('Calling service'),
       since: span('30m', DAY, '24h'),
-      at: iso('End of the span (default now)').optional(),
+      at: iso(END).optional(),
       limit: limit(5, 50),
     }),
     async run(ctx, a) {
       const t = await tenantOf(ctx, a.tenant);
       await requireUrn(ctx, t, a.service, 'service');
-      const now = endOf(ctx, a.at);
-      const since = parseDuration(a.since);
-      const deps = await topDependencies(ctx.db, { tenantId: t.id, urn: a.service, now, since, limit: a.limit });
-      return {
-        tenant: t.code,
-        service: a.service,
-        from: new Date(now - since).toISOString(),
-        to: new Date(now).toISOString(),
-        dependencies: deps,
-      };
+      // The API's and `query deps`' own report, which resolves its span over the call data.
+      const r = await dependencyReport(ctx.db, {
+        tenant: t,
+        urn: a.service,
+        since: parseDuration(a.since),
+        limit: a.limit,
+        now: ctx.clock.now(),
+        at: a.at === undefined ? null : Date.parse(a.at),
+      });
+      return { ...r, span_note: spanNote(r, 'call data') };
     },
   }),
   tool({
@@ -170,21 +187,16 @@ export const TOOLS: readonly ToolDef[] = [
       tenant,
       service: urn('Service'),
       since: span('1h', 7 * DAY, '7d'),
-      at: iso('End of the span (default now)').optional(),
+      at: iso(END).optional(),
       limit: limit(5, 20),
     }),
     async run(ctx, a) {
       const t = await tenantOf(ctx, a.tenant);
       await requireUrn(ctx, t, a.service, 'service');
-      const to = endOf(ctx, a.at);
-      const h = await serviceHealth(ctx.db, {
-        tenantId: t.id,
-        urn: a.service,
-        from: to - parseDuration(a.since),
-        to,
-        limit: a.limit,
-      });
-      return { tenant: t.code, ...h };
+      // Metrics, calls and log patterns: the span falls back only when none of the three has data in it.
+      const s = await spanOf(ctx, t, ['calls', 'metrics', 'logs'], a, 'data');
+      const h = await serviceHealth(ctx.db, { tenantId: t.id, urn: a.service, from: s.from, to: s.to, limit: a.limit });
+      return { tenant: t.code, ...h, ...s.fields };
     },
   }),
   tool({
@@ -270,22 +282,22 @@ export const TOOLS: readonly ToolDef[] = [
         .describe('Words or a fragment of a log line, e.g. "connection pool exhausted"'),
       service: urn('Only patterns logged by this resource').optional(),
       since: span('1h', 7 * DAY, '7d'),
-      at: iso('End of the span (default now)').optional(),
+      at: iso(END).optional(),
       limit: limit(10, 50),
     }),
     async run(ctx, a) {
       const t = await tenantOf(ctx, a.tenant);
       if (a.service !== undefined) await requireUrn(ctx, t, a.service, 'service');
-      const to = endOf(ctx, a.at);
+      const s = await spanOf(ctx, t, 'logs', a, 'log data');
       const patterns = await searchLogPatterns(ctx.db, {
         tenantId: t.id,
         text: a.text,
         urn: a.service ?? null,
-        from: to - parseDuration(a.since),
-        to,
+        from: s.from,
+        to: s.to,
         limit: a.limit,
       });
-      return { tenant: t.code, text: a.text, patterns };
+      return { tenant: t.code, text: a.text, ...s.fields, patterns };
     },
   }),
   tool({
@@ -314,16 +326,19 @@ export const TOOLS: readonly ToolDef[] = [
           throw new ToolArgumentError('cursor', 'malformed; pass the `next` value of the previous page');
         }
       }
+      // Events seen since `from`: the last `since`, or the `since` before the newest event's last sighting.
+      const s = await spanOf(ctx, t, 'events', a, 'event');
       const page = await listEvents(ctx.db, {
         tenantId: t.id,
         status: a.status ?? null,
-        since: ctx.clock.now() - parseDuration(a.since),
+        since: s.from,
         rule: a.rule ?? null,
         limit: a.limit,
         after,
       });
       return {
         tenant: t.code,
+        ...s.fields,
         events: page.events,
         next: page.next ? Buffer.from(JSON.stringify(page.next), 'utf8').toString('base64url') : null,
       };
@@ -364,7 +379,7 @@ export const TOOLS: readonly ToolDef[] = [
         .optional()
         .describe('Business attributes as key=value, e.g. ["user_id=U928374"]; all must match'),
       since: span('1h', 7 * DAY, '7d'),
-      at: iso('End of the span searched by attr (default now)').optional(),
+      at: iso(`${END}; for the attr search`).optional(),
       limit: limit(10, 50),
     }),
     async run(ctx, a) {
@@ -374,13 +389,13 @@ export const TOOLS: readonly ToolDef[] = [
         return { tenant: t.code, ...(await traceView(ctx.db, { tenantId: t.id, traceId: a.trace_id, attrs })) };
       }
       if (Object.keys(attrs).length === 0) throw new ToolArgumentError('trace_id', 'give trace_id or attr');
-      const r = rangeOf(ctx, a);
-      const traces = await tracesByAttrs(ctx.db, { tenantId: t.id, attrs, ...r, limit: a.limit });
+      const s = await spanOf(ctx, t, 'samples', a, 'sampled traces');
+      const traces = await tracesByAttrs(ctx.db, { tenantId: t.id, attrs, from: s.from, to: s.to, limit: a.limit });
       // The newest match resolved in full, so one call answers "what happened to user X"; the others
       // are listed for a follow-up call by trace_id.
       const first = traces[0];
       const view = first ? await traceView(ctx.db, { tenantId: t.id, traceId: first.trace_id, attrs }) : null;
-      return { tenant: t.code, attrs, ...isoRange(r), sampled: true, traces, trace: view };
+      return { tenant: t.code, attrs, ...s.fields, sampled: true, traces, trace: view };
     },
   }),
   tool({
@@ -402,14 +417,15 @@ export const TOOLS: readonly ToolDef[] = [
       key: z.string().min(1).max(1024).optional().describe('Attribute key (required for carriers, cooccurring)'),
       value: z.string().min(1).max(1024).optional().describe('Attribute value (required for carriers, cooccurring)'),
       since: span('24h', MAX_RANGE_MS, '31d'),
-      at: iso('End of the span (default now)').optional(),
+      at: iso(END).optional(),
       limit: limit(50, 500),
       values: z.number().int().min(0).max(100).default(10).describe('Values per key for ask=keys (at most 100)'),
     }),
     async run(ctx, a) {
       const t = await tenantOf(ctx, a.tenant);
-      const r = { tenantId: t.id, ...rangeOf(ctx, a) };
-      const head = { tenant: t.code, ask: a.ask, ...isoRange(r) };
+      const s = await spanOf(ctx, t, 'discovery', a, 'discovery data');
+      const r = { tenantId: t.id, from: s.from, to: s.to };
+      const head = { tenant: t.code, ask: a.ask, ...s.fields };
       const signal = a.signal ?? null;
       switch (a.ask) {
         case 'namespaces':

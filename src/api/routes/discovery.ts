@@ -12,6 +12,8 @@ import {
   SIGNALS,
 } from '../../discovery/queries.js';
 import { DEFAULT_RANGE_MS, MAX_RANGE_MS } from '../../discovery/params.js';
+import { readSpan } from '../../db/queries/data-span.js';
+import type { Queryable } from '../../db/types.js';
 import { defineRoute } from '../context.js';
 import { requireTenant } from '../tenant.js';
 import { durationParam, intParam, isoInstant } from '../validate.js';
@@ -26,16 +28,16 @@ const base = {
 };
 const signal = z.enum(SIGNALS);
 
-function rangeOf(q: { since: number; to?: number | undefined }, now: number) {
-  const to = q.to ?? now;
-  return {
-    from: to - q.since,
-    to,
-    range: { from: new Date(to - q.since).toISOString(), to: new Date(to).toISOString() },
-  };
+/** [to − since, to) when `to` is given; else the last `since`, or the `since` ending at the newest discovery data. */
+function rangeOf(db: Queryable, tenantId: number, q: { since: number; to?: number | undefined }, now: number) {
+  return readSpan(db, { tenantId, dataset: 'discovery', since: q.since, now, at: q.to ?? null });
 }
 
-const DESC = 'Aggregated over the debounce windows overlapping [to − since, to) (since ≤ 31d, default 24h).';
+const DESC =
+  'Aggregated over the debounce windows overlapping [to − since, to) (since ≤ 31d, default 24h). Without ' +
+  '`to`, the span ends now — unless discovery saw nothing of the tenant in it (the last window ran long ' +
+  'ago), then at its newest record; `span_basis` (now, at, newest_data) says which and `newest_data` ' +
+  'where the discovery data ends.';
 
 export const discoveryNamespacesRoute = defineRoute({
   method: 'GET',
@@ -44,17 +46,17 @@ export const discoveryNamespacesRoute = defineRoute({
   description: DESC,
   tags: ['discovery'],
   query: z.strictObject({ ...base, signal: signal.optional(), limit: intParam(1, 10_000, 1000) }),
-  responses: { 200: '{namespaces}', 400: 'Invalid query', 404: 'Unknown tenant' },
+  responses: { 200: '{from, to, span_basis, newest_data, namespaces}', 400: 'Invalid query', 404: 'Unknown tenant' },
   async handler({ query, ctx }) {
     const t = await requireTenant(ctx.db, query.tenant);
-    const r = rangeOf(query, ctx.clock.now());
+    const r = await rangeOf(ctx.db, t.id, query, ctx.clock.now());
     const namespaces = await discoverNamespaces(ctx.db, {
       tenantId: t.id,
       ...r,
       signal: query.signal ?? null,
       limit: query.limit,
     });
-    return { tenant: t.code, ...r.range, namespaces };
+    return { tenant: t.code, ...r.span, namespaces };
   },
 });
 
@@ -70,10 +72,10 @@ export const discoveryNamesRoute = defineRoute({
     namespace: text.optional(),
     limit: intParam(1, 10_000, 1000),
   }),
-  responses: { 200: '{names}', 400: 'Invalid query', 404: 'Unknown tenant' },
+  responses: { 200: '{from, to, span_basis, newest_data, names}', 400: 'Invalid query', 404: 'Unknown tenant' },
   async handler({ query, ctx }) {
     const t = await requireTenant(ctx.db, query.tenant);
-    const r = rangeOf(query, ctx.clock.now());
+    const r = await rangeOf(ctx.db, t.id, query, ctx.clock.now());
     const names = await discoverNames(ctx.db, {
       tenantId: t.id,
       ...r,
@@ -81,7 +83,7 @@ export const discoveryNamesRoute = defineRoute({
       namespace: query.namespace ?? null,
       limit: query.limit,
     });
-    return { tenant: t.code, ...r.range, names };
+    return { tenant: t.code, ...r.span, names };
   },
 });
 
@@ -99,10 +101,10 @@ export const discoveryKeysRoute = defineRoute({
     key: text.optional(),
     values: intParam(0, 10_000, 20),
   }),
-  responses: { 200: '{keys}', 400: 'Invalid query', 404: 'Unknown tenant' },
+  responses: { 200: '{from, to, span_basis, newest_data, keys}', 400: 'Invalid query', 404: 'Unknown tenant' },
   async handler({ query, ctx }) {
     const t = await requireTenant(ctx.db, query.tenant);
-    const r = rangeOf(query, ctx.clock.now());
+    const r = await rangeOf(ctx.db, t.id, query, ctx.clock.now());
     const keys = await discoverKeys(ctx.db, {
       tenantId: t.id,
       ...r,
@@ -112,7 +114,7 @@ export const discoveryKeysRoute = defineRoute({
       key: query.key ?? null,
       values: query.values,
     });
-    return { tenant: t.code, ...r.range, signal: query.signal, namespace: query.namespace, name: query.name, keys };
+    return { tenant: t.code, ...r.span, signal: query.signal, namespace: query.namespace, name: query.name, keys };
   },
 });
 
@@ -129,10 +131,10 @@ export const discoveryCarriersRoute = defineRoute({
     signal: signal.optional(),
     limit: intParam(1, 10_000, 1000),
   }),
-  responses: { 200: '{carriers}', 400: 'Invalid query', 404: 'Unknown tenant' },
+  responses: { 200: '{from, to, span_basis, newest_data, carriers}', 400: 'Invalid query', 404: 'Unknown tenant' },
   async handler({ query, ctx }) {
     const t = await requireTenant(ctx.db, query.tenant);
-    const r = rangeOf(query, ctx.clock.now());
+    const r = await rangeOf(ctx.db, t.id, query, ctx.clock.now());
     const carriers = await discoverCarriers(ctx.db, {
       tenantId: t.id,
       ...r,
@@ -141,7 +143,7 @@ export const discoveryCarriersRoute = defineRoute({
       signal: query.signal ?? null,
       limit: query.limit,
     });
-    return { tenant: t.code, ...r.range, key: query.key, value: query.value, carriers };
+    return { tenant: t.code, ...r.span, key: query.key, value: query.value, carriers };
   },
 });
 
@@ -160,10 +162,14 @@ export const discoveryCooccurringRoute = defineRoute({
     name: text.optional(),
     limit: intParam(1, 10_000, 1000),
   }),
-  responses: { 200: '{keys, sets_overflow}', 400: 'Invalid query', 404: 'Unknown tenant' },
+  responses: {
+    200: '{from, to, span_basis, newest_data, keys, sets_overflow}',
+    400: 'Invalid query',
+    404: 'Unknown tenant',
+  },
   async handler({ query, ctx }) {
     const t = await requireTenant(ctx.db, query.tenant);
-    const r = rangeOf(query, ctx.clock.now());
+    const r = await rangeOf(ctx.db, t.id, query, ctx.clock.now());
     const c = await discoverCooccurring(ctx.db, {
       tenantId: t.id,
       ...r,
@@ -174,6 +180,6 @@ export const discoveryCooccurringRoute = defineRoute({
       name: query.name ?? null,
       limit: query.limit,
     });
-    return { tenant: t.code, ...r.range, key: query.key, value: query.value, ...c };
+    return { tenant: t.code, ...r.span, key: query.key, value: query.value, ...c };
   },
 });

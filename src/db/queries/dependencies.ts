@@ -1,6 +1,6 @@
 import { QuantileSketch } from '../../agg/sketch.js';
 import type { Queryable } from '../types.js';
-import { resolveSpan, type SpanBasis } from './data-span.js';
+import { resolveSpan, spanFields, type SpanFields } from './data-span.js';
 import { iso, num, readSql } from './sql-file.js';
 
 export interface DependencyQuery {
@@ -97,15 +97,9 @@ export async function topDependencies(db: Queryable, q: DependencyQuery): Promis
 }
 
 /** What the API and `query deps --json` print: the span read, how it was chosen, and the ranking. */
-export interface DependencyReport {
+export interface DependencyReport extends SpanFields {
   tenant: string;
   service: string;
-  from: string;
-  to: string;
-  /** `now`, `at` (asked for), or `newest_data`: now's span held no call of the tenant. */
-  span_basis: SpanBasis;
-  /** End of the tenant's newest call bucket, null when it has none. */
-  newest_data: string | null;
   dependencies: Dependency[];
 }
 
@@ -141,10 +135,7 @@ export async function dependencyReport(
   return {
     tenant: q.tenant.code,
     service: q.urn,
-    from: iso(span.from),
-    to: iso(span.to),
-    span_basis: span.basis,
-    newest_data: span.newestEnd === null ? null : iso(span.newestEnd),
+    ...spanFields(span),
     dependencies: deps,
   };
 }
