@@ -48,12 +48,14 @@ async function fill(db: Db, tenant: Tenant): Promise<void> {
 }
 
 const range = { from: T0, to: WINDOWS[1]!.to };
+const iso = (ms: number) => new Date(ms).toISOString();
 
 for (const driver of drivers()) {
   describe(`${driver}: log ↔ trace correlation over the demo incident`, () => {
     let t: TestDb;
     let tenant: Tenant;
     let server: ApiServer;
+    const clock = new ManualClock(NOW);
     before(async () => {
       t = await openTestDb(driver);
       tenant = (await seedTenants(t.db, ['globex']))[0]!;
@@ -62,7 +64,7 @@ for (const driver of drivers()) {
       server = createApiServer({
         db: t.db,
         registry: JobRegistry.create([], config),
-        clock: new ManualClock(NOW),
+        clock,
         config,
         logger: silentLogger,
         metrics: createMetrics({ defaultMetrics: false }),
@@ -258,6 +260,52 @@ for (const driver of drivers()) {
       assert.ok(evidence.some((x) => x.dim === 'log' && (x.ref_pg as Ref).relation === undefined));
     });
 
+    it('without `to`, a span before now that holds no sample ends at the newest sample; an explicit `to` stays', async () => {
+      const user = (
+        await t.db.query<{ user: string }>(
+          `SELECT attrs->>'user_id' AS user FROM service_call_trace_5m WHERE failed ORDER BY trace_id LIMIT 1`,
+        )
+      ).rows[0]!.user;
+      const fp = (await edgeLogs(t.db, { tenantId: tenant.id, src: ORDERS, dst: ORDERS_DB, ...range, limit: 1 }))!
+        .patterns[0]!.fingerprint;
+      const edge = `src=${encodeURIComponent(ORDERS)}&dst=${encodeURIComponent(ORDERS_DB)}`;
+      // The newest sample bucket starts at T0 + 5m and ends at range.to; the default 1h then ends there.
+      const newest = { from: range.to - 60 * M, to: range.to };
+      clock.set(NOW + 3 * 24 * 60 * M);
+      try {
+        const el = await get(`/api/edges/logs?tenant=globex&${edge}`);
+        assert.equal(el.status, 200);
+        assert.deepEqual(
+          [el.json.span_basis, el.json.from, el.json.to, el.json.newest_data],
+          ['newest_data', iso(newest.from), iso(newest.to), iso(range.to)],
+        );
+        const direct = await edgeLogs(t.db, { tenantId: tenant.id, src: ORDERS, dst: ORDERS_DB, ...newest, limit: 10 });
+        assert.ok(direct!.patterns.length > 0);
+        assert.deepEqual(el.json.patterns, direct!.patterns);
+
+        const tr = await get(`/api/traces?tenant=globex&attr=user_id%3D${user}`);
+        assert.equal(tr.json.span_basis, 'newest_data');
+        assert.ok((tr.json.traces as unknown[]).length > 0, 'the user’s traces, from the newest samples');
+        const pe = await get(`/api/patterns/${fp}/edges?tenant=globex`);
+        assert.equal(pe.json.span_basis, 'newest_data');
+        assert.ok((pe.json.edges as unknown[]).length > 0);
+
+        // An explicit range is read as asked, however empty; it still says where the samples end.
+        const asked = await get(`/api/edges/logs?tenant=globex&${edge}&to=${iso(NOW + 60 * M)}&since=1h`);
+        assert.deepEqual(
+          [asked.json.span_basis, asked.json.to, asked.json.newest_data, asked.json.failed_traces, asked.json.patterns],
+          ['at', iso(NOW + 60 * M), iso(range.to), 0, []],
+        );
+        const askedTraces = await get(`/api/traces?tenant=globex&attr=user_id%3D${user}&to=${iso(NOW + 60 * M)}`);
+        assert.deepEqual([askedTraces.json.span_basis, askedTraces.json.traces], ['at', []]);
+      } finally {
+        clock.set(NOW);
+      }
+      // While now's span holds samples it is the span read.
+      const fresh = await get(`/api/edges/logs?tenant=globex&${edge}`);
+      assert.deepEqual([fresh.json.span_basis, fresh.json.to], ['now', iso(NOW)]);
+    });
+
     it('bad input is a 400 naming the parameter', async () => {
       for (const [url, field] of [
         ['/api/traces/not%20an%20id?tenant=globex', 'id'],
@@ -306,10 +354,14 @@ describe('observebridge query trace|edge-logs|pattern-edges (CLI over a PGlite d
     const db = ['--db', join(dir, 'db'), '--tenant', 'globex', '--at', new Date(range.to).toISOString()];
     const el = await run(['query', 'edge-logs', ORDERS, ORDERS_DB, ...db, '--json']);
     assert.equal(el.code, 0);
-    const ranked = JSON.parse(el.out) as { patterns: { pattern: string; severity: string }[] };
+    const ranked = JSON.parse(el.out) as { patterns: { pattern: string; severity: string }[]; span_basis: string };
     assert.match(ranked.patterns[0]!.pattern, /^query to .* failed: timeout/);
+    assert.equal(ranked.span_basis, 'at');
     const human = await run(['query', 'edge-logs', ORDERS, ORDERS_DB, ...db]);
-    assert.match(human.out, /^urn:k8s:svc:shop\/orders -> .*\nlift\s+in_failed\s+in_healthy\s+resource\s+pattern\n/);
+    assert.match(
+      human.out,
+      /^span \S+ \.\. \S+ \(newest sampled traces ends \S+\)\nurn:k8s:svc:shop\/orders -> .*\nlift\s+in_failed\s+in_healthy\s+resource\s+pattern\n/,
+    );
 
     const all = await run(['query', 'trace', '--attr', `user_id=${trace.user}`, ...db, '--json']);
     assert.equal(all.code, 0);
@@ -325,5 +377,44 @@ describe('observebridge query trace|edge-logs|pattern-edges (CLI over a PGlite d
     assert.equal((await run(['query', 'pattern-edges', '999', ...db])).code, 1);
     assert.equal((await run(['query', 'trace', ...db])).code, 2, 'neither an id nor --attr');
     assert.equal((await run(['query', 'trace', 'abc', '--attr', 'nokey', ...db])).code, 2);
+  });
+
+  it('without --at, the samples (months before now) are found: the span ends at the newest sample and says so', async () => {
+    // The fixture's samples are of 2026-06-10; the CLI's now is the wall clock, far later.
+    const db = ['--db', join(dir, 'db'), '--tenant', 'globex'];
+    const newest = new Date(range.to).toISOString();
+    const el = JSON.parse((await run(['query', 'edge-logs', ORDERS, ORDERS_DB, ...db, '--json'])).out) as {
+      span_basis: string;
+      to: string;
+      newest_data: string;
+      patterns: { pattern: string }[];
+    };
+    assert.deepEqual([el.span_basis, el.to, el.newest_data], ['newest_data', newest, newest]);
+    assert.match(el.patterns[0]!.pattern, /^query to .* failed: timeout/);
+    const human = await run(['query', 'edge-logs', ORDERS, ORDERS_DB, ...db]);
+    assert.equal(
+      human.out.split('\n')[0],
+      `span ${new Date(range.to - 60 * M).toISOString()} .. ${newest}: the 1h ending at the newest sampled traces (nothing in the 1h before now)`,
+    );
+    const hits = JSON.parse(
+      (await run(['query', 'trace', '--attr', `user_id=${trace.user}`, ...db, '--json'])).out,
+    ) as {
+      span_basis: string;
+      traces: { trace_id: string }[];
+    };
+    assert.equal(hits.span_basis, 'newest_data');
+    assert.ok(hits.traces.some((x) => x.trace_id === trace.trace_id));
+    // An explicit --at that misses the samples is read as asked, with a hint where they are.
+    const miss = await run([
+      'query',
+      'trace',
+      '--attr',
+      `user_id=${trace.user}`,
+      ...db,
+      '--at',
+      '2026-01-01T00:00:00Z',
+    ]);
+    assert.equal(miss.code, 0);
+    assert.match(miss.out, new RegExp(`no sampled trace carries these attributes in the span; try --at ${newest}`));
   });
 });

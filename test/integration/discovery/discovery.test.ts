@@ -1,4 +1,9 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { createApiServer, type ApiServer } from '../../../src/api/server.js';
 import { configSchema } from '../../../src/config/schema.js';
@@ -22,13 +27,18 @@ import { createMetrics } from '../../../src/obs/metrics.js';
 import { mockConfigSchema } from '../../../src/sources/mock/config.js';
 import { MockSource } from '../../../src/sources/mock/mock-source.js';
 import type { Source } from '../../../src/sources/source.js';
+import { migrate } from '../../../src/db/migrate.js';
+import { PgliteDb } from '../../../src/db/pglite-driver.js';
 import { drivers, openTestDb, type TestDb } from '../../helpers/db.js';
+import { repoRoot } from '../../helpers/paths.js';
 import { runWindow, seedTenants, tableSnapshot } from '../../helpers/job-harness.js';
 
 const M = 60_000;
 const T0 = Date.parse('2026-06-10T06:00:00Z');
 const TOKEN = 'disc-token-0123456789abcdef';
 const DAY = { from: T0 - 12 * 60 * M, to: T0 + 12 * 60 * M };
+const DAY_MS = 24 * 60 * M;
+const iso = (ms: number) => new Date(ms).toISOString();
 
 /** A metrics source of `n` points in the window, generated lazily; point `rare` has region=ap-rare-1. */
 function metricStream(n: number, rare: number, extra: MetricPoint[] = []): Source {
@@ -61,6 +71,7 @@ for (const driver of drivers()) {
     let t: TestDb;
     let tenant: Tenant;
     let server: ApiServer;
+    const clock = new ManualClock(T0 + 10 * M);
     before(async () => {
       t = await openTestDb(driver);
       tenant = (await seedTenants(t.db, ['acme']))[0]!;
@@ -74,7 +85,7 @@ for (const driver of drivers()) {
       server = createApiServer({
         db: t.db,
         registry: JobRegistry.create([], config),
-        clock: new ManualClock(T0 + 10 * M),
+        clock,
         config,
         logger: silentLogger,
         metrics: createMetrics({ defaultMetrics: false }),
@@ -187,6 +198,48 @@ for (const driver of drivers()) {
       assert.equal((await get('/api/discovery/namespaces?tenant=initech')).status, 404);
     });
 
+    it('without `to`, a day before now with no discovery data ends at the newest record; an explicit `to` stays', async () => {
+      const last = await t.db.query<{ t: Date }>(
+        'SELECT max(last_seen) AS t FROM discovery_name WHERE tenant_id = $1',
+        [tenant.id],
+      );
+      // The span ends at the second after the newest record, so [end − 24h, end) holds it.
+      const end = Math.floor(new Date(last.rows[0]!.t).getTime() / 1000) * 1000 + 1000;
+      assert.ok(end > T0 && end <= T0 + 5 * M, iso(end));
+      clock.set(T0 + 3 * DAY_MS);
+      try {
+        const r = await get('/api/discovery/namespaces?tenant=acme');
+        assert.equal(r.status, 200);
+        assert.deepEqual(
+          [r.json.span_basis, r.json.from, r.json.to, r.json.newest_data],
+          ['newest_data', iso(end - DAY_MS), iso(end), iso(end)],
+        );
+        const direct = await discoverNamespaces(t.db, {
+          tenantId: tenant.id,
+          from: end - DAY_MS,
+          to: end,
+          signal: null,
+          limit: 1000,
+        });
+        assert.deepEqual([...new Set(direct.map((n) => n.signal))].sort(), ['log', 'metric', 'span']);
+        assert.deepEqual(r.json.namespaces, JSON.parse(JSON.stringify(direct)));
+        const c = await get('/api/discovery/carriers?tenant=acme&key=k8s.namespace.name&value=shop');
+        assert.equal(c.json.span_basis, 'newest_data');
+        assert.ok((c.json.carriers as unknown[]).length > 0);
+
+        // An explicit range is read as asked, even empty, and still says where the data ends.
+        const asked = await get(`/api/discovery/namespaces?tenant=acme&to=${iso(T0 + 3 * DAY_MS)}`);
+        assert.deepEqual(
+          [asked.json.span_basis, asked.json.to, asked.json.newest_data, asked.json.namespaces],
+          ['at', iso(T0 + 3 * DAY_MS), iso(end), []],
+        );
+      } finally {
+        clock.set(T0 + 10 * M);
+      }
+      const fresh = await get('/api/discovery/namespaces?tenant=acme');
+      assert.deepEqual([fresh.json.span_basis, fresh.json.to], ['now', iso(T0 + 10 * M)]);
+    });
+
     it('finds a label value that occurs once in 1,000,000 records (through oo-metrics and the API)', async () => {
       const tn = (await seedTenants(t.db, ['rare']))[0]!;
       const w = { from: T0, to: T0 + M };
@@ -276,3 +329,56 @@ for (const driver of drivers()) {
     });
   });
 }
+
+describe('observebridge discover (CLI over a PGlite directory)', () => {
+  let dir: string;
+  let end: number;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ob-disc-'));
+    const db = await PgliteDb.open(join(dir, 'db'));
+    try {
+      await migrate(db);
+      const [tenant] = await seedTenants(db, ['acme']);
+      const src = new MockSource(mockConfigSchema.parse({ kind: 'mock', seed: 42, scale: 0.2 }));
+      await runWindow(db, ooLogsJob(), tenant!, { from: T0, to: T0 + 5 * M }, src);
+      const last = await db.query<{ t: Date }>('SELECT max(last_seen) AS t FROM discovery_name');
+      end = Math.floor(new Date(last.rows[0]!.t).getTime() / 1000) * 1000 + 1000;
+    } finally {
+      await db.close();
+    }
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  const run = async (args: string[]) => {
+    const r = await promisify(execFile)(process.execPath, [join(repoRoot, 'bin', 'observebridge.js'), ...args], {
+      env: { ...process.env, OBSERVEBRIDGE_LOG_LEVEL: 'silent' },
+    });
+    return r.stdout;
+  };
+
+  it('without --at, data months old is found: the 24h ending at the newest record, said so; --at stays', async () => {
+    // The fixture is of 2026-06-10 and the CLI's now the wall clock, far later.
+    const db = ['--db', join(dir, 'db'), '--tenant', 'acme'];
+    const json = JSON.parse(await run(['discover', 'namespaces', ...db, '--json'])) as {
+      span_basis: string;
+      to: string;
+      newest_data: string;
+      namespaces: { signal: string }[];
+    };
+    assert.deepEqual([json.span_basis, json.to, json.newest_data], ['newest_data', iso(end), iso(end)]);
+    assert.ok(json.namespaces.some((n) => n.signal === 'log'));
+    const human = await run(['discover', 'names', ...db, '--signal', 'log']);
+    assert.equal(
+      human.split('\n')[0],
+      `span ${iso(end - DAY_MS)} .. ${iso(end)}: the 24h ending at the newest discovery data (nothing in the 24h before now)`,
+    );
+    assert.match(human.split('\n')[1]!, /^signal\s+namespace\s+name/);
+    const asked = JSON.parse(
+      await run(['discover', 'namespaces', ...db, '--at', '2026-01-01T00:00:00Z', '--json']),
+    ) as {
+      span_basis: string;
+      namespaces: unknown[];
+    };
+    assert.deepEqual([asked.span_basis, asked.namespaces], ['at', []]);
+  });
+});
