@@ -20,6 +20,7 @@ import type { Db } from '../../../src/db/types.js';
 import { enterWindowWrite } from '../../../src/db/writers/chunk-gate.js';
 import { replaceWindowRows } from '../../../src/db/writers/window-rows.js';
 import { METRIC_COLUMNS } from '../../../src/jobs/oo-metrics.js';
+import { vectorLiteral, vectorStore } from '../../../src/kb/vector-store.js';
 import { drivers, openTestDb } from '../../helpers/db.js';
 import { seedTenants } from '../../helpers/job-harness.js';
 
@@ -69,6 +70,19 @@ function serverUrl(ctx: TestContext): string | undefined {
   }
   return url;
 }
+
+/** A database URL with another database name. */
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/**
+ * The schema a user put the optional extensions in before ObserveBridge came: mixed case and a
+ * space, so it only works quoted, and never on the search_path.
+ */
+const USER_EXT_SCHEMA = 'Ext 1';
 
 describe('extension schemas', () => {
   for (const driver of drivers()) {
@@ -242,6 +256,90 @@ describe('extension schemas', () => {
       await dbB.exec(`DROP SCHEMA IF EXISTS ${b} CASCADE`);
       await dbA.close();
       await dbB.close();
+    }
+  });
+
+  it('server: extensions installed beforehand in a schema of their own (quoted name, not on the search_path), ObserveBridge in public', async (ctx) => {
+    const url = serverUrl(ctx);
+    if (!url) return;
+    // A database of its own: an extension exists once per database, and the test database's are
+    // already in public. Needs CREATEDB (the CI and present servers' postgres user has it).
+    const name = `obtest_ext_${randomBytes(4).toString('hex')}`;
+    const admin = await PgDb.open(url, { max: 1 });
+    try {
+      await admin.exec(`CREATE DATABASE ${name}`);
+    } catch (e) {
+      await admin.close();
+      const why = `cannot create a database to install extensions into: ${(e as Error).message}`;
+      ctx.diagnostic(`skipped: ${why}`);
+      ctx.skip(why);
+      return;
+    }
+    let db: PgDb | undefined;
+    try {
+      const avail = await availableExtensions(admin);
+      // pg_trgm stays out of it: the numbered migrations name its operator classes through the
+      // search_path. AGE always lives in ag_catalog. The others go to the user's schema.
+      const moved = ['btree_gist', 'pgcrypto', 'timescaledb', 'vector'].filter((e) => avail.has(e));
+      const setup = await PgDb.open(withDatabase(url, name), { max: 1 });
+      try {
+        await setup.exec(`CREATE SCHEMA "${USER_EXT_SCHEMA}"`);
+        for (const ext of moved) await setup.exec(`CREATE EXTENSION ${ext} SCHEMA "${USER_EXT_SCHEMA}"`);
+      } finally {
+        await setup.close();
+      }
+      ctx.diagnostic(`in "${USER_EXT_SCHEMA}" before migrate: ${moved.join(', ')}`);
+      db = await openWithSearchPath(withDatabase(url, name), 'public');
+      const r = await migrate(db);
+      const homes = await extensionHomes(db);
+      for (const ext of moved) assert.equal(homes.get(ext), USER_EXT_SCHEMA, `${ext} stayed where the user put it`);
+      for (const ext of OPTIONAL_EXTENSIONS)
+        assert.equal(r.capabilities.find((c) => c.name === ext)?.enabled, avail.has(ext), `${ext}: enabled = offered`);
+
+      const [tenant] = await seedTenants(db, ['user_ext']);
+      await writeMetric(db, tenant!.id, T);
+      await writeMetric(db, tenant!.id, T + MIN);
+      const n = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM metric_1m');
+      assert.equal(n.rows[0]!.n, 2);
+      if (avail.has('timescaledb')) {
+        const ht = await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM timescaledb_information.hypertables WHERE hypertable_schema = 'public'`,
+        );
+        assert.equal(ht.rows[0]!.n, 3, 'the three aggregate tables are hypertables in public');
+        const chunks = await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM timescaledb_information.chunks WHERE hypertable_name = 'metric_1m'`,
+        );
+        assert.equal(chunks.rows[0]!.n, 1, 'the first write made the chunk');
+      }
+
+      // kb_chunk.embedding through the store the kb code uses: the type and operator are spelled
+      // with the quoted schema, and the nearest chunk comes back.
+      const store = await vectorStore(db);
+      assert.equal(store.kind, avail.has('vector') ? 'pgvector' : 'array');
+      if (store.kind === 'pgvector') assert.equal(store.type, `"${USER_EXT_SCHEMA}".vector`);
+      await db.query(`INSERT INTO kb_doc(doc_id, title) VALUES (1, 'd')`);
+      for (const [i, v] of [
+        [0, [1, 0]],
+        [1, [0, 1]],
+      ] as const)
+        await db.query(
+          `INSERT INTO kb_chunk(doc_id, chunk_idx, content, embedding) VALUES (1, $1, $2, $3::${store.type})`,
+          [i, `c${i}`, vectorLiteral(v, store)],
+        );
+      if (store.kind === 'pgvector') {
+        const near = await db.query<{ chunk_idx: number }>(
+          `SELECT chunk_idx FROM kb_chunk ORDER BY embedding ${store.l2} $1::${store.type} LIMIT 1`,
+          [vectorLiteral([0.1, 0.9], store)],
+        );
+        assert.equal(near.rows[0]?.chunk_idx, 1);
+      } else {
+        const dims = await db.query<{ d: number }>('SELECT array_length(embedding, 1) AS d FROM kb_chunk LIMIT 1');
+        assert.equal(dims.rows[0]!.d, 1536);
+      }
+    } finally {
+      await db?.close();
+      await admin.exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.close();
     }
   });
 });
