@@ -71,6 +71,12 @@ build() {
   [ -f "$vec/vector.control" ] || die "$vec does not look like pgvector"
   grep -q "is_supported_pg_version_$PG_MAJOR(version)" "$ts/src/compat/compat.h" 2>/dev/null ||
     die "the timescaledb checkout in $ts does not support PostgreSQL $PG_MAJOR (2.28.3 is the last that does)"
+  # Checked up front: without flex/bison AGE's make stops deep in its parser with a message that
+  # names neither, and a missing cmake shows only after pgvector and AGE are built.
+  local missing=() t
+  for t in make gcc cmake flex bison perl pkg-config; do command -v "$t" >/dev/null || missing+=("$t"); done
+  [ ${#missing[@]} -eq 0 ] ||
+    die "missing build tools: ${missing[*]} (Debian: apt-get install build-essential cmake flex bison perl pkg-config libssl-dev libkrb5-dev)"
   copy_prefix
   log "pgvector"
   make -C "$vec" PG_CONFIG="$PG_CONFIG" clean >/dev/null
