@@ -7,20 +7,23 @@ import type { TelemetryRecord } from '../core/records.js';
 import type { Window } from '../core/window.js';
 import type { JobContext } from '../jobs/job.js';
 import type { Queryable } from '../db/types.js';
+import type { DiscoveryCache } from './cache.js';
 import { DiscoveryCollector, type Signal } from './collector.js';
-import { writeDiscovery, type DiscoveryWritten } from './store.js';
+import { writeDiscoveryRows, type DiscoveryWritten } from './store.js';
 
 export interface DiscoveryStage {
   add(r: TelemetryRecord): void;
   /** Writes the window's discovery; returns rows upserted per table. */
-  write(tx: Queryable, tenantId: number): Promise<DiscoveryWritten & { names_overflow: number }>;
+  write(tx: Queryable, tenantId: number): Promise<DiscoveryWritten & { names_overflow: number; sets_capped: number }>;
+  /** After the job's transaction committed: what it wrote enters the job's cache. */
+  committed(): void;
 }
 
 export function discoveryStage(
   ctx: JobContext,
   signal: Signal,
   w: Window,
-  opts: { logName?: string } = {},
+  opts: { logName?: string; cache?: DiscoveryCache } = {},
 ): DiscoveryStage | undefined {
   const c = ctx.config.discovery;
   if (!c.enabled) return undefined;
@@ -32,6 +35,7 @@ export function discoveryStage(
     maxNames: c.max_names,
     ...(opts.logName !== undefined ? { logName: opts.logName } : {}),
   });
+  let commit: (() => void) | undefined;
   return {
     // Only the window's own records: oo-calls reads padding that belongs to its neighbours.
     add(r) {
@@ -40,8 +44,15 @@ export function discoveryStage(
     },
     async write(tx, tenantId) {
       const out = col.finish();
-      const written = await writeDiscovery(tx, tenantId, w, out);
-      return { ...written, names_overflow: out.namesOverflow };
+      const r = await writeDiscoveryRows(tx, tenantId, w, out, {
+        ...(opts.cache ? { cache: opts.cache, maxSetsPerName: c.max_sets_per_name } : {}),
+      });
+      commit = r.commit;
+      return { ...r.written, names_overflow: out.namesOverflow, sets_capped: r.setsCapped };
+    },
+    committed() {
+      commit?.();
+      commit = undefined;
     },
   };
 }

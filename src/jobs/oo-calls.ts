@@ -7,6 +7,7 @@ import { ResourceIdCache, upsertResources, type ResourceInput } from '../db/writ
 import { edgeTraceRows } from '../correlation/rows.js';
 import { replaceEdgeTraces } from '../db/writers/trace-samples.js';
 import { replaceWindowRows } from '../db/writers/window-rows.js';
+import { DiscoveryCache } from '../discovery/cache.js';
 import { discoveryStage } from '../discovery/stage.js';
 import type { JobContext, JobDefinition, JobResult } from './job.js';
 import { feedRecords } from './read-records.js';
@@ -40,6 +41,8 @@ export interface OoCallsOptions {
  * starts in [from, to), with one locator per edge pointing at its sample traces.
  */
 export function ooCallsJob(cache = new ResourceIdCache()): JobDefinition {
+  // What this job's windows recorded of recent debounce windows (caps a name's sets per debounce window).
+  const discovered = new DiscoveryCache();
   return {
     name: 'oo-calls',
     align: 5 * MINUTE,
@@ -58,7 +61,7 @@ export function ooCallsJob(cache = new ResourceIdCache()): JobDefinition {
         ...(opts.max_pending ? { maxPending: opts.max_pending } : {}),
         ...(opts.sample_trace_ids ? { sampleTraceIds: opts.sample_trace_ids } : {}),
       });
-      const disc = discoveryStage(ctx, 'span', w);
+      const disc = discoveryStage(ctx, 'span', w, { cache: discovered });
       const read = await feedRecords(ctx, tenant, 'traces', { from: w.from - pad, to: w.to + pad }, (s) => {
         agg.add(s);
         disc?.add(s);
@@ -98,6 +101,7 @@ export function ooCallsJob(cache = new ResourceIdCache()): JobDefinition {
         return { result, ids };
       });
       cache.commit(tenant.id, ids);
+      disc?.committed();
       return result;
     },
   };

@@ -8,6 +8,7 @@ import { ResourceIdCache, upsertResources } from '../db/writers/resources.js';
 import { patternTraceRows } from '../correlation/rows.js';
 import { replacePatternTraces } from '../db/writers/trace-samples.js';
 import { replaceWindowRows } from '../db/writers/window-rows.js';
+import { DiscoveryCache } from '../discovery/cache.js';
 import { discoveryStage } from '../discovery/stage.js';
 import { parsePatternsConfig } from '../patterns/config.js';
 import { PARAM } from '../patterns/masking.js';
@@ -33,6 +34,8 @@ export const LOG_PATTERN_COLUMNS = [
  */
 export function ooLogsJob(cache = new ResourceIdCache(), dictionaries?: PatternDictionaries): JobDefinition {
   let dicts = dictionaries;
+  // What this job's windows recorded of recent debounce windows (caps a name's sets per debounce window).
+  const discovered = new DiscoveryCache();
   return {
     name: 'oo-logs',
     align: 5 * MINUTE,
@@ -51,7 +54,7 @@ export function ooLogsJob(cache = new ResourceIdCache(), dictionaries?: PatternD
           businessKeys: corr.attributes,
         });
         const loc = ctx.source(tenant).location(tenant, 'logs');
-        const disc = discoveryStage(ctx, 'log', w, { logName: loc.objectKey });
+        const disc = discoveryStage(ctx, 'log', w, { logName: loc.objectKey, cache: discovered });
         const read = await feedRecords(ctx, tenant, 'logs', w, (r) => {
           agg.add(r);
           disc?.add(r);
@@ -112,6 +115,7 @@ export function ooLogsJob(cache = new ResourceIdCache(), dictionaries?: PatternD
         });
         dict.markPersisted();
         cache.commit(tenant.id, ids);
+        disc?.committed();
         return result;
       } catch (e) {
         dicts.drop(tenant.id); // the in-memory dictionary holds unpersisted state: reload next time

@@ -6,6 +6,7 @@ import { ooQueryHint, replaceLocators, type LocatorInput } from '../db/writers/l
 import { ResourceIdCache, upsertResources } from '../db/writers/resources.js';
 import { replaceWindowRows } from '../db/writers/window-rows.js';
 import { ConfigError } from '../core/errors.js';
+import { DiscoveryCache } from '../discovery/cache.js';
 import { discoveryStage } from '../discovery/stage.js';
 import type { JobContext, JobDefinition, JobResult } from './job.js';
 import { feedRecords } from './read-records.js';
@@ -41,6 +42,8 @@ export interface OoMetricsOptions {
 
 /** oo-metrics: metric points of a 1-minute window → metric_1m (+ dim_resource, one locator per metric). */
 export function ooMetricsJob(cache = new ResourceIdCache()): JobDefinition {
+  // What this job's windows recorded of recent debounce windows (caps a name's sets per debounce window).
+  const discovered = new DiscoveryCache();
   return {
     name: 'oo-metrics',
     align: MINUTE,
@@ -55,7 +58,7 @@ export function ooMetricsJob(cache = new ResourceIdCache()): JobDefinition {
         ...(opts.max_series_per_metric ? { maxSeriesPerMetric: opts.max_series_per_metric } : {}),
       });
       // Discovery sees the raw points only; with pushdown OO returns aggregates, so it records nothing.
-      const disc = opts.pushdown === true ? undefined : discoveryStage(ctx, 'metric', w);
+      const disc = opts.pushdown === true ? undefined : discoveryStage(ctx, 'metric', w, { cache: discovered });
       let read: number;
       if (opts.pushdown === true) {
         const src = ctx.source(tenant);
@@ -120,6 +123,7 @@ export function ooMetricsJob(cache = new ResourceIdCache()): JobDefinition {
         return { result, ids };
       });
       cache.commit(tenant.id, ids); // only after commit: a rolled-back insert leaves no stale id
+      disc?.committed();
       return result;
     },
   };

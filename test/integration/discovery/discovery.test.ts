@@ -66,6 +66,21 @@ function metricStream(n: number, rare: number, extra: MetricPoint[] = []): Sourc
   };
 }
 
+/** A metrics source whose window `w` yields one point per labels object of `labels(w)`. */
+function labelledPoints(labels: (w: Window) => Record<string, string>[]): Source {
+  const resource = { attrs: { 'service.name': 'edge-proxy', 'host.name': 'edge-1' } };
+  return {
+    kind: 'gen',
+    location: (_t, d: Dataset) => ({ bucket: 'org1', objectKey: d }),
+    async *stream(_t, d, w: Window): AsyncIterable<TelemetryRecord> {
+      if (d !== 'metrics') return;
+      const all = labels(w);
+      for (let i = 0; i < all.length; i++)
+        yield { kind: 'metric', ts: w.from + i, name: 'proxy_requests', value: 1, labels: all[i]!, resource };
+    },
+  };
+}
+
 for (const driver of drivers()) {
   describe(`${driver}: attribute discovery as a stage of the summary jobs`, () => {
     let t: TestDb;
@@ -306,6 +321,103 @@ for (const driver of drivers()) {
         [
           ['eu-west-1', 1000],
           ['sa-late-1', 1],
+        ],
+      );
+    });
+
+    it('a window whose values are all recorded adds counts but no rows; one new rare value is one new row', async () => {
+      const tn = (await seedTenants(t.db, ['again']))[0]!;
+      const job = ooMetricsJob(); // one job instance: its discovery cache follows the debounce window
+      const win = (m: number) => ({ from: T0 + m * M, to: T0 + (m + 1) * M });
+      const rows = async () => {
+        const r = await t.db.query<{ t: string; n: number }>(
+          `SELECT 'value' AS t, count(*)::int AS n FROM discovery_value WHERE tenant_id = $1
+           UNION ALL SELECT 'key', count(*)::int FROM discovery_key WHERE tenant_id = $1
+           UNION ALL SELECT 'set', count(*)::int FROM discovery_set WHERE tenant_id = $1
+           UNION ALL SELECT 'name', count(*)::int FROM discovery_name WHERE tenant_id = $1`,
+          [tn.id],
+        );
+        return Object.fromEntries(r.rows.map((x) => [x.t, x.n]));
+      };
+      const versions = async () =>
+        (
+          await t.db.query<{ v: string }>(
+            `SELECT key || '=' || value || '@' || xmin::text AS v FROM discovery_value WHERE tenant_id = $1 ORDER BY 1`,
+            [tn.id],
+          )
+        ).rows.map((r) => r.v);
+      const regionCounts = async () =>
+        (
+          await discoverKeys(t.db, {
+            tenantId: tn.id,
+            ...DAY,
+            signal: 'metric',
+            namespace: 'edge-proxy',
+            name: 'proxy_requests',
+            key: 'region',
+            values: 10,
+          })
+        )[0]!.values.map((v) => [v.value, v.count]);
+
+      await runWindow(t.db, job, tn, win(0), metricStream(1000, -1));
+      const first = await rows();
+      assert.deepEqual(first, { value: 4, key: 4, set: 1, name: 1 }, 'region, code, service.name, host.name');
+      await runWindow(t.db, job, tn, win(1), metricStream(1000, -1));
+      assert.deepEqual(await rows(), first, 'nothing new in the second window of the debounce window');
+      assert.deepEqual(await regionCounts(), [['eu-west-1', 2000]], 'its records are counted');
+      // A re-run of that window changes nothing, so it updates no row at all (same row versions).
+      const before = await versions();
+      await runWindow(t.db, job, tn, win(1), metricStream(1000, -1));
+      assert.deepEqual(await versions(), before);
+      await runWindow(t.db, job, tn, win(2), metricStream(1000, 500));
+      assert.deepEqual(await rows(), { ...first, value: 5, set: 2 }, 'one new value, and the one new set it is in');
+      assert.deepEqual(await regionCounts(), [
+        ['eu-west-1', 2999],
+        ['ap-rare-1', 1],
+      ]);
+    });
+
+    it('max_sets_per_name bounds the sets of a name per debounce window; the sets turned away are counted', async () => {
+      const tn = (await seedTenants(t.db, ['sets']))[0]!;
+      const job = ooMetricsJob();
+      const extra = { discovery: { max_sets_per_name: 2 } };
+      const routes = (...r: string[]) => labelledPoints(() => r.map((route) => ({ route })));
+      await runWindow(t.db, job, tn, { from: T0, to: T0 + M }, routes('/a', '/b'), {}, {}, extra);
+      // /a is recorded (its count adds); /c and /d would be the 3rd and 4th sets of the hour
+      await runWindow(t.db, job, tn, { from: T0 + M, to: T0 + 2 * M }, routes('/a', '/c', '/d', '/d'), {}, {}, extra);
+      const sets = await t.db.query<{ route: string; count: string }>(
+        `SELECT attrs->>'route' AS route, count::text FROM discovery_set WHERE tenant_id = $1 ORDER BY 1`,
+        [tn.id],
+      );
+      assert.deepEqual(
+        sets.rows.map((r) => [r.route, Number(r.count)]),
+        [
+          ['/a', 2],
+          ['/b', 1],
+        ],
+      );
+      const name = await t.db.query<{ o: string }>(
+        'SELECT sets_overflow::text AS o FROM discovery_name WHERE tenant_id = $1',
+        [tn.id],
+      );
+      assert.equal(Number(name.rows[0]!.o), 3, 'the records of /c and /d');
+      // every value is still recorded: the cap is on sets, never on values
+      const keys = await discoverKeys(t.db, {
+        tenantId: tn.id,
+        ...DAY,
+        signal: 'metric',
+        namespace: 'edge-proxy',
+        name: 'proxy_requests',
+        key: 'route',
+        values: 10,
+      });
+      assert.deepEqual(
+        keys[0]!.values.map((v) => [v.value, v.count]),
+        [
+          ['/a', 2],
+          ['/d', 2],
+          ['/b', 1],
+          ['/c', 1],
         ],
       );
     });
