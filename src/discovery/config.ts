@@ -25,7 +25,10 @@ export const discoveryConfigSchema = z
     max_values_per_key: z.number().int().min(1).max(1_000_000).default(10_000),
     /** Distinct keys kept per name; more are counted in keys_overflow. */
     max_keys_per_name: z.number().int().min(1).max(10_000).default(256),
-    /** Distinct attribute sets (co-occurrence) kept per name; more are counted in sets_overflow. */
+    /**
+     * Distinct attribute sets (co-occurrence) kept per name per job window, and per debounce window
+     * as far as the job's cache follows it (src/discovery/cache.ts); more are counted in sets_overflow.
+     */
     max_sets_per_name: z.number().int().min(0).max(100_000).default(200),
     /** Distinct (namespace, name) pairs per signal per job window; more are counted, not kept. */
     max_names: z.number().int().min(1).max(1_000_000).default(20_000),

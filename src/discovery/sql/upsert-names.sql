@@ -5,7 +5,8 @@
 -- updates nothing.
 INSERT INTO discovery_name AS t (window_start, tenant_id, signal, namespace, name, first_seen, last_seen, count,
                                  keys_overflow, sets_overflow)
-SELECT to_timestamp(trunc(u.w) / 1000), $1, $2, u.ns, u.n, to_timestamp(trunc(u.f) / 1000), to_timestamp(trunc(u.l) / 1000), u.c, u.ko, u.so
+SELECT to_timestamp(trunc(u.w) / 1000), $1, $2, u.ns, u.n, to_timestamp(trunc(u.f) / 1000), to_timestamp(trunc(u.l) / 1000),
+       u.c, u.ko, u.so
   FROM unnest($4::float8[], $5::text[], $6::text[], $7::float8[], $8::float8[], $9::bigint[], $10::bigint[],
               $11::bigint[]) WITH ORDINALITY AS u(w, ns, n, f, l, c, ko, so, ord)
  ORDER BY u.ord

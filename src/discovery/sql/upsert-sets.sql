@@ -1,15 +1,17 @@
--- A job window's attribute sets. $1-$6 as in upsert-names.sql (the window's names); per set $7 its
--- name's position in $4-$6 (1-based), $8 its attributes as canonical JSON text (keys sorted; the row
--- key is its md5), $9/$10 first/last seen (epoch ms), $11 count. Upserted in the order given; a
--- re-run that changes nothing updates nothing.
+-- A job window's attribute sets. $1-$6 as in upsert-names.sql (the window's names); $7-$11 JSON
+-- arrays, one element per set: its name's position in $4-$6 (1-based), its attributes as canonical
+-- JSON text (keys sorted; the row key is the md5 of that text), first/last seen (epoch ms), count.
+-- Upserted in the order given; a re-run that changes nothing updates nothing.
 WITH n AS (SELECT * FROM unnest($4::float8[], $5::text[], $6::text[]) WITH ORDINALITY AS n(w, ns, name, i))
 INSERT INTO discovery_set AS t (window_start, tenant_id, signal, namespace, name, set_hash, attrs, first_seen,
                                 last_seen, count)
-SELECT to_timestamp(trunc(n.w) / 1000), $1, $2, n.ns, n.name, md5(u.a), u.a::jsonb, to_timestamp(trunc(u.f) / 1000),
-       to_timestamp(trunc(u.l) / 1000), u.c
-  FROM unnest($7::int[], $8::text[], $9::float8[], $10::float8[], $11::bigint[])
+SELECT to_timestamp(trunc(n.w) / 1000), $1, $2, n.ns, n.name, md5(u.a), u.a::jsonb,
+       to_timestamp(trunc(u.f::float8) / 1000), to_timestamp(trunc(u.l::float8) / 1000), u.c::bigint
+  FROM ROWS FROM (json_array_elements_text($7::json), json_array_elements_text($8::json),
+                 json_array_elements_text($9::json), json_array_elements_text($10::json),
+                 json_array_elements_text($11::json))
        WITH ORDINALITY AS u(i, a, f, l, c, ord)
-  JOIN n ON n.i = u.i
+  JOIN n ON n.i = u.i::int
  ORDER BY u.ord
 ON CONFLICT (window_start, tenant_id, signal, namespace, name, set_hash) DO UPDATE SET
   first_seen = least(t.first_seen, EXCLUDED.first_seen),
