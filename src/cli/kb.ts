@@ -52,6 +52,13 @@ function hitText(h: KbHit, i: number): string {
   return `${i + 1}. ${where}\n   ${h.source ?? ''}  score ${h.score.toFixed(4)} (${ranks})\n   ${snippet}${h.content.length > 200 ? '…' : ''}\n`;
 }
 
+/** A retried embeddings request on stderr: a slow or rate-limited provider is visible, not a silent stall. */
+function retryNote(i: { attempt: number; status: number | null; waitMs: number }): void {
+  process.stderr.write(
+    `embeddings: attempt ${i.attempt} failed${i.status ? ` (HTTP ${i.status})` : ''}; retrying in ${Math.round(i.waitMs)} ms\n`,
+  );
+}
+
 export function registerKb(program: Command): void {
   const kb = program.command('kb').description('the knowledge base: ingest runbooks and postmortems, search them');
 
@@ -65,7 +72,7 @@ export function registerKb(program: Command): void {
       const ctx = await openContext(opts);
       try {
         const kbc = ctx.loaded.config.kb;
-        const embedder = embedderFromConfig(kbc);
+        const embedder = embedderFromConfig(kbc, process.env, { onRetry: retryNote });
         const report = await ingestKb(ctx.db, paths, {
           tenantId: await kbTenant(ctx.db, ctx.loaded.config, opts.tenant),
           language: searchSettings(kbc).language,
@@ -123,7 +130,7 @@ export function registerKb(program: Command): void {
               to,
               limit,
             },
-            { embedder: embedderFromConfig(kbc), settings: searchSettings(kbc) },
+            { embedder: embedderFromConfig(kbc, process.env, { onRetry: retryNote }), settings: searchSettings(kbc) },
           );
           if (opts.json) printJson(r);
           else {

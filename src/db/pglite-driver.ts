@@ -2,7 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeSync } from 'node:fs';
 import { encodeCopyRow, copyStatement } from './copy-format.js';
 import { Mutex } from './mutex.js';
 import type { Db, Queryable, QueryResult, SqlParam } from './types.js';
@@ -11,10 +11,37 @@ type PgliteTx = Pick<PGlite, 'query' | 'exec'>;
 
 const INT8_OID = 20;
 
+/**
+ * OBSERVEBRIDGE_TRACE_SQL=1: every statement's start and end on stderr, written synchronously. PGlite
+ * runs a statement on this thread, so a statement that never ends shows only here (a server has
+ * pg_stat_activity for that).
+ */
+const TRACE = process.env.OBSERVEBRIDGE_TRACE_SQL === '1';
+let traceSeq = 0;
+function trace<T>(sql: string, run: () => Promise<T>): Promise<T> {
+  if (!TRACE) return run();
+  const id = ++traceSeq;
+  const t0 = performance.now();
+  const head = sql
+    .replace(/--[^\n]*\n/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 120);
+  writeSync(2, `[sql ${id} start ${new Date().toISOString()}] ${head}\n`);
+  const done = (how: string) => writeSync(2, `[sql ${id} ${how} ${(performance.now() - t0).toFixed(1)} ms]\n`);
+  return run().then(
+    (r) => (done('end'), r),
+    (e: unknown) => {
+      done('error');
+      throw e;
+    },
+  );
+}
+
 function wrap(conn: PgliteTx): Queryable {
   return {
     async query<R>(sql: string, params?: readonly SqlParam[]): Promise<QueryResult<R>> {
-      const r = await conn.query<R>(sql, params as unknown[] | undefined);
+      const r = await trace(sql, () => conn.query<R>(sql, params as unknown[] | undefined));
       return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
     },
     async exec(sql: string): Promise<void> {

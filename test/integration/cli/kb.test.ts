@@ -1,22 +1,17 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { BIN, runCli } from '../../helpers/child.js';
 import { repoRoot } from '../../helpers/paths.js';
 import { startEmbeddingsStandin, type Standin } from '../../helpers/embeddings-standin/server.js';
 
-const BIN = join(repoRoot, 'bin', 'observebridge.js');
 const RUNBOOKS = join(repoRoot, 'configs', 'demo', 'runbooks');
 
 function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, OBSERVEBRIDGE_LOG_LEVEL: 'warn', ...env },
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runCli(args, { env: { OBSERVEBRIDGE_LOG_LEVEL: 'warn', ...env } });
 }
 
 /** Asynchronous: the embeddings stand-in runs in this process and must answer meanwhile. */

@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { repoRoot } from '../../helpers/paths.js';
-
-const BIN = join(repoRoot, 'bin', 'observebridge.js');
+import { runCli } from '../../helpers/child.js';
 
 function patterns(input: string, args: string[] = []) {
-  return spawnSync(process.execPath, [BIN, 'patterns', ...args], { input, encoding: 'utf8', timeout: 60_000 });
+  const r = runCli(['patterns', ...args], { input });
+  return { status: r.code, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe('cli: patterns', () => {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,19 +6,8 @@ import { describe, it } from 'node:test';
 import type { ActiveGraph, ImpactResult } from '../../../src/db/graph/queries.js';
 import { migrate } from '../../../src/db/migrate.js';
 import { PgliteDb } from '../../../src/db/pglite-driver.js';
-import { repoRoot } from '../../helpers/paths.js';
+import { runCli as cli } from '../../helpers/child.js';
 import { T, refresh, seedFixtureGraph, seedTenant, urnOf } from './fixture.js';
-
-const BIN = join(repoRoot, 'bin', 'observebridge.js');
-
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH, HOME: process.env.HOME },
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('cli: graph', () => {
   it('shows, answers impact and path queries as JSON and text, and exits 2 on an unknown tenant or bad hops', async () => {

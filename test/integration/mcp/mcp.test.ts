@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -22,6 +23,7 @@ import { ooMetricsJob } from '../../../src/jobs/oo-metrics.js';
 import { chunkSettings } from '../../../src/kb/config.js';
 import { ingestKb } from '../../../src/kb/ingest.js';
 import { drivers, openTestDb, type DriverName } from '../../helpers/db.js';
+import { CHILD_REQUEST } from '../../helpers/child.js';
 import { repoRoot } from '../../helpers/paths.js';
 import { enqueue, iso, M, NOW, openApiHarness, TOKEN, type ApiHarness } from '../api/harness.js';
 
@@ -51,7 +53,7 @@ const json = (r: Result) => {
   return JSON.parse(text(r)) as Record<string, unknown>;
 };
 async function call(c: Client, name: string, args: Record<string, unknown>): Promise<Result> {
-  return (await c.callTool({ name, arguments: args })) as Result;
+  return (await c.callTool({ name, arguments: args }, undefined, CHILD_REQUEST)) as Result;
 }
 async function bad(c: Client, name: string, args: Record<string, unknown>, argument: string): Promise<void> {
   const r = await call(c, name, args);
@@ -330,7 +332,7 @@ for (const driver of drivers()) {
       const s = String((schema.contents[0] as { text: string }).text);
       assert.match(s, /## kb_chunk — .*\n.*tsv tsvector/);
       assert.match(s, /## service_call_5m/);
-      const rules = await client.readResource({ uri: 'observebridge://urn-rules' });
+      const rules = await client.readResource({ uri: 'observebridge://urn-rules' }, CHILD_REQUEST);
       assert.match(String((rules.contents[0] as { text: string }).text), /urn:k8s:svc:<namespace>\/<name>/);
     });
 
@@ -390,7 +392,10 @@ for (const driver of drivers()) {
           ],
           stderr: 'pipe',
         }),
+        CHILD_REQUEST,
       );
+      // Drained, so a child that writes much to stderr cannot block on a full pipe.
+      ((client.transport as StdioClientTransport | undefined)?.stderr as Readable | null | undefined)?.resume();
     });
     after(async () => {
       await client?.close();
@@ -399,7 +404,7 @@ for (const driver of drivers()) {
     });
 
     it('lists the tools and answers good and bad calls', async () => {
-      const { tools } = await client.listTools();
+      const { tools } = await client.listTools(undefined, CHILD_REQUEST);
       assert.deepEqual(tools.map((t) => t.name).sort(), TOOLS);
       const kb = json(await call(client, 'kb_search', { query: 'orders database slow', limit: 3 }));
       assert.match((kb.hits as { source: string }[])[0]!.source, /orders-db-slow\.md$/);
@@ -413,7 +418,7 @@ for (const driver of drivers()) {
       assert.deepEqual(names.names, []);
       await bad(client, 'trace', { tenant: 'acme', attr: ['=x'] }, 'attr');
       await bad(client, 'discover', { tenant: 'acme', ask: 'carriers', value: 'x' }, 'key');
-      const rules = await client.readResource({ uri: 'observebridge://urn-rules' });
+      const rules = await client.readResource({ uri: 'observebridge://urn-rules' }, CHILD_REQUEST);
       assert.match(String((rules.contents[0] as { text: string }).text), /Resource URNs/);
     });
   });

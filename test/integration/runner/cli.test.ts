@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { repoRoot } from '../../helpers/paths.js';
+import { BIN, runCli } from '../../helpers/child.js';
 
-const BIN = join(repoRoot, 'bin', 'observebridge.js');
 const ENV = { PATH: process.env.PATH, HOME: process.env.HOME };
 
 function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: ENV, timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runCli(args);
 }
 
 /** Only the maintenance job (the others need a source): three days of daily windows are due. */
