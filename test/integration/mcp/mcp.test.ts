@@ -281,6 +281,72 @@ for (const driver of drivers()) {
       assert.ok(!(co.keys as { key: string }[]).some((k) => k.key === kv.key), 'the asked key is not its own co-key');
     });
 
+    it('ranges relative to now fall back to the newest data when now’s span is empty, and say so; `at` stays', async () => {
+      const acme = h.tenants[0]!.id;
+      const user = (
+        await h.db.query<{ user: string }>(
+          `SELECT attrs->>'user_id' AS user FROM service_call_trace_5m WHERE tenant_id = $1 AND attrs ? 'user_id' LIMIT 1`,
+          [acme],
+        )
+      ).rows[0]!.user;
+      // Every dataset's newest bucket of fillData ends at NOW − 5m; three days on, nothing is in any default span.
+      const later = NOW + 3 * 24 * 60 * M;
+      const newest = iso(NOW - 5 * M);
+      h.clock.set(later);
+      try {
+        const deps = json(await call(client, 'dependencies', { tenant: 'acme', service: ORDERS }));
+        assert.deepEqual(
+          [deps.span_basis, deps.from, deps.to, deps.newest_data],
+          ['newest_data', iso(NOW - 35 * M), newest, newest],
+        );
+        assert.match(
+          String(deps.span_note),
+          /the 30m ending at the newest call data \(nothing in the 30m before now\)/,
+        );
+        const direct = await topDependencies(h.db, {
+          tenantId: acme,
+          urn: ORDERS,
+          now: NOW - 5 * M,
+          since: 30 * M,
+          limit: 5,
+        });
+        assert.ok(direct.length > 0);
+        assert.deepEqual(deps.dependencies, JSON.parse(JSON.stringify(direct)));
+
+        const health = json(await call(client, 'service_health', { tenant: 'acme', service: ORDERS }));
+        assert.deepEqual([health.span_basis, health.to], ['newest_data', newest]);
+        assert.ok((health.dependencies as { dst: string }[]).some((d) => d.dst === ORDERS_DB));
+        const pats = json(await call(client, 'log_patterns', { tenant: 'acme', text: 'connection pool exhausted' }));
+        assert.deepEqual([pats.span_basis, pats.to], ['newest_data', newest]);
+        assert.ok((pats.patterns as unknown[]).length > 0);
+        const events = json(await call(client, 'events', { tenant: 'acme' }));
+        assert.equal(events.span_basis, 'newest_data');
+        assert.deepEqual(
+          (events.events as { event_id: string }[]).map((e) => e.event_id),
+          [EVENT],
+        );
+        const traces = json(await call(client, 'trace', { tenant: 'acme', attr: [`user_id=${user}`] }));
+        assert.deepEqual([traces.span_basis, traces.to], ['newest_data', newest]);
+        assert.ok((traces.traces as unknown[]).length > 0);
+        const names = json(await call(client, 'discover', { tenant: 'acme', ask: 'names', signal: 'span' }));
+        assert.equal(names.span_basis, 'newest_data');
+        assert.ok((names.names as unknown[]).length > 0);
+        assert.match(String(names.span_note), /the 24h ending at the newest discovery data/);
+
+        // An explicit end is read as asked, however empty, and still says where the data ends.
+        const at = iso(later);
+        const asked = json(await call(client, 'dependencies', { tenant: 'acme', service: ORDERS, at }));
+        assert.deepEqual([asked.span_basis, asked.to, asked.newest_data, asked.dependencies], ['at', at, newest, []]);
+        assert.match(String(asked.span_note), new RegExp(`newest call data ends ${newest}`));
+        const askedNames = json(await call(client, 'discover', { tenant: 'acme', ask: 'names', signal: 'span', at }));
+        assert.deepEqual([askedNames.span_basis, askedNames.names], ['at', []]);
+      } finally {
+        h.clock.set(NOW);
+      }
+      const fresh = json(await call(client, 'dependencies', { tenant: 'acme', service: ORDERS }));
+      assert.deepEqual([fresh.span_basis, fresh.to], ['now', iso(NOW)]);
+    });
+
     it('answers bad arguments with a tool error naming the argument', async () => {
       const T = { tenant: 'acme' };
       await bad(client, 'dependencies', { service: ORDERS }, 'tenant');
