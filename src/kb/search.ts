@@ -17,6 +17,12 @@ import { vectorLiteral, vectorStore, withStore } from './vector-store.js';
 
 const sql = sqlFolder(new URL('./sql/', import.meta.url));
 
+/** search-trgm.sql with its neighbour lookup for this driver (why two: trgm-neighbours-scan.sql). */
+function trigramSql(db: Db): string {
+  const neighbours = sql(db.kind === 'pglite' ? 'trgm-neighbours-scan.sql' : 'trgm-neighbours-knn.sql');
+  return sql('search-trgm.sql').replace('/*NEIGHBOURS*/', neighbours.replace(/^--.*\n/gm, '').trim());
+}
+
 export const MAX_QUERY_CHARS = 1000;
 export const MAX_RESULTS = 50;
 
@@ -138,7 +144,7 @@ export async function searchKb(db: Db, q: KbQuery, deps: SearchDeps = {}): Promi
     );
     lists.trigram = ids(
       (
-        await tx.query<{ chunk_id: unknown }>(sql('search-trgm.sql'), [
+        await tx.query<{ chunk_id: unknown }>(trigramSql(db), [
           ...filters,
           text,
           n,

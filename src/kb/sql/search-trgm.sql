@@ -1,6 +1,7 @@
 -- Trigram candidates (misspellings, other word forms, partial identifiers). Each lexeme of the query
--- ($5 in the language $7) takes its 8 nearest known lexemes (kb_word, the trigram GiST index's
--- `<->` = 1 - similarity) of similarity at least $9, the exact one first when it is known.
+-- ($5 in the language $7) takes its 8 nearest known lexemes (kb_word) of similarity at least $9, the
+-- exact one first when it is known; the NEIGHBOURS marker below is trgm-neighbours-knn.sql or -scan.sql
+-- (search.ts picks one per driver).
 -- Candidates: the full-text candidates ($8, chunk ids), and the chunks holding a stand-in for a query
 -- lexeme the corpus does not have (full-text index). Not every chunk holding a known word: with
 -- common words that is most of the corpus, and full-text has ranked them already. A candidate scores,
@@ -13,10 +14,7 @@ WITH qw AS (
 ex AS MATERIALIZED (
   SELECT qw.w AS q, qw.known, k.sim, ('''' || replace(replace(k.word, '\', '\\'), '''', '''''') || '''')::tsquery AS tq
   FROM qw CROSS JOIN LATERAL (
-    SELECT w.word, 1 - (w.word <-> qw.w) AS sim
-    FROM kb_word w
-    ORDER BY w.word <-> qw.w
-    LIMIT 8
+    /*NEIGHBOURS*/
   ) AS k
   WHERE k.sim >= $9::real
 ),
