@@ -17,7 +17,13 @@ const sql = sqlFolder(new URL('./', import.meta.url));
 type BaselineRule = Extract<Rule, { kind: 'baseline' }>;
 
 interface TableSql {
+  /** The table alone (t), when no key or filter needs a resource's other fields. */
+  table: string;
   from: string;
+  /** The columns the points' values and order read (the rows carry nothing else, never a sketch). */
+  cols: string;
+  /** Dimension fields that are a resource's URN → that resource's id column: grouped by id first. */
+  ids: Record<string, string>;
   /** The order rows are read in (read.ts): sums over a point add in this order, as in memory. */
   order: string;
   /** Dimension fields (constant per series) → SQL expression. */
@@ -32,6 +38,9 @@ const ns = (a: string) => `coalesce(${a}.labels->>'k8s.namespace.name', ${a}.lab
 
 const TABLE_SQL: Partial<Record<RuleTable, TableSql>> = {
   metric_1m: {
+    table: 'FROM metric_1m t',
+    cols: 't.bucket, t.resource_id, t.metric, t.labels_hash, t.avg_val, t.max_val, t.min_val, t.p95_val, t.sum_val, t.count',
+    ids: { resource: 't.resource_id' },
     from: 'FROM metric_1m t LEFT JOIN dim_resource r ON r.resource_id = t.resource_id AND r.tenant_id = t.tenant_id',
     order: 'x.bucket, x.resource_id, x.metric, x.labels_hash',
     dims: {
@@ -52,6 +61,9 @@ const TABLE_SQL: Partial<Record<RuleTable, TableSql>> = {
     stored: {},
   },
   service_call_5m: {
+    table: 'FROM service_call_5m t',
+    cols: 't.bucket, t.src_resource_id, t.dst_resource_id, t.calls, t.errors, t.rps, t.err_rate, t.p50_ms, t.p95_ms',
+    ids: { src: 't.src_resource_id', dst: 't.dst_resource_id' },
     from:
       'FROM service_call_5m t' +
       ' LEFT JOIN dim_resource s ON s.resource_id = t.src_resource_id AND s.tenant_id = t.tenant_id' +
@@ -175,12 +187,33 @@ export function historyQuery(rule: BaselineRule, tenantId: number, at: number): 
   };
   const groupBy = rule.group_by ?? [];
   const keys = ['true AS g'];
+  // A URN key (resource, src, dst) is grouped by the resource's id and resolved after aggregation: a
+  // bigint is far cheaper to hash and sort than a URN, and only one row per group is joined. The same
+  // groups: a summary row's resource is the tenant's (foreign key; the tenant's URNs are unique), so
+  // id ↔ URN is one-to-one. Other resource fields (type, name, namespace) can be shared by several
+  // resources: those are taken from the joined rows, as before.
+  const out: string[] = ['g'];
+  const joins: string[] = [];
+  let joined = false;
   groupBy.forEach((f, i) => {
-    const e = f.startsWith(LABEL) ? `(t.labels -> ${bind(f.slice(LABEL.length), 'text')})::text` : t.dims[f]!;
-    keys.push(`${e} AS k${i + 1}`);
+    const k = `k${i + 1}`;
+    if (f.startsWith(LABEL)) {
+      keys.push(`(t.labels -> ${bind(f.slice(LABEL.length), 'text')})::text AS ${k}`);
+      out.push(k);
+    } else if (f in t.ids) {
+      keys.push(`${t.ids[f]} AS ${k}`);
+      const r = `r${i + 1}`;
+      joins.push(`LEFT JOIN dim_resource ${r} ON ${r}.resource_id = h.${k} AND ${r}.tenant_id = $1`);
+      out.push(`coalesce(${r}.urn, '?') AS ${k}`);
+    } else {
+      keys.push(`${t.dims[f]!} AS ${k}`);
+      out.push(k);
+      if (!t.dims[f]!.startsWith('t.')) joined = true;
+    }
   });
   const where = (rule.where ?? []).map((f) => {
     const e = t.dims[f.field]!;
+    if (!e.startsWith('t.')) joined = true;
     const list = Array.isArray(f.value) ? f.value : [f.value];
     const one = String(list[0]);
     switch (f.op) {
@@ -207,9 +240,12 @@ export function historyQuery(rule: BaselineRule, tenantId: number, at: number): 
   const k = ['g', ...groupBy.map((_, i) => `k${i + 1}`)].join(', ');
   const text = sql('baseline-history.sql')
     .replace('/*KEYS*/', () => keys.join(', '))
-    .replace('/*FROM*/', () => t.from)
+    .replace('/*COLS*/', () => t.cols)
+    .replace('/*FROM*/', () => (joined ? t.from : t.table))
     .replace('/*WHERE*/', () => (where.length > 0 ? where.join(' AND ') : 'true'))
     .replace('/*VALUE*/', () => valueSql(rule, t)!)
+    .replace('/*OUT*/', () => out.map((e) => e.replace(/^(k\d+|g)$/, 'h.$1')).join(', '))
+    .replace('/*JOIN*/', () => joins.join(' '))
     .replaceAll('/*K*/', () => k);
   return { text, params };
 }
