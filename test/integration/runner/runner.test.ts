@@ -352,19 +352,21 @@ for (const driver of drivers()) {
       const runtime = await Runtime.create({
         config: testConfig({ lookback: '5m' }),
         db: t.db,
-        jobs: [testJob({ name, sleepMs: 1_200 })],
+        jobs: [testJob({ name, sleepMs: 5_000 })],
         sourceFactory: null,
-        scheduler: { lease: 300 }, // real clock: heartbeats every 100 ms
+        // Real clock: heartbeats every ~667 ms. A lease of 300 ms lost itself in CI when a loaded event
+        // loop delayed one beat past it (the abort is right then); 2 s leaves room for such stalls.
+        scheduler: { lease: 2_000 },
       });
       const tenantId = runtime.tenants[0]!.id;
       const w = { from: Date.parse('2024-01-01T00:00:00Z'), to: Date.parse('2024-01-01T00:05:00Z') };
       await enqueueWindows(t.db, { job: name, tenantId, windows: [w], maxAttempts: 3, now: Date.now() });
       const drained = runtime.runOnce({ tick: false });
-      await new Promise((r) => setTimeout(r, 700));
+      await new Promise((r) => setTimeout(r, 3_000)); // past the first lease's end
       const stolen = await claim(t.db, {
         workerId: 'intruder',
         now: Date.now(),
-        lease: 300,
+        lease: 2_000,
         limit: 5,
         pairs: [{ job: name, tenantId, upper: w.to, sequential: false, limit: 5, after: [] }],
         slots: new Map([[name, 5]]),
