@@ -119,7 +119,7 @@ CREATE TABLE log_pattern (
   CONSTRAINT ux_log_pattern_fp UNIQUE (tenant_id, fingerprint)
 );
 CREATE INDEX idx_logpat_tenant ON log_pattern(tenant_id);
-CREATE INDEX idx_logpat_pattern_trgm ON log_pattern USING GIN (pattern gin_trgm_ops);
+CREATE INDEX idx_logpat_pattern_trgm ON log_pattern USING GIN (pattern {{ext:pg_trgm}}.gin_trgm_ops);
 
 CREATE TABLE log_pattern_5m (
   bucket         TIMESTAMPTZ NOT NULL,

@@ -17,7 +17,7 @@ ALTER TABLE kb_chunk ADD COLUMN IF NOT EXISTS heading TEXT;
 ALTER TABLE kb_chunk ADD COLUMN IF NOT EXISTS tsv TSVECTOR;
 ALTER TABLE kb_chunk ADD COLUMN IF NOT EXISTS embedding_model TEXT;
 CREATE INDEX IF NOT EXISTS idx_kb_chunk_tsv ON kb_chunk USING GIN (tsv);
-CREATE INDEX IF NOT EXISTS idx_kb_chunk_trgm ON kb_chunk USING GIN (content gin_trgm_ops);
+CREATE INDEX IF NOT EXISTS idx_kb_chunk_trgm ON kb_chunk USING GIN (content {{ext:pg_trgm}}.gin_trgm_ops);
 
 -- Embeddings are optional (no provider configured = lexical search only), so the column is nullable.
 -- The capability step runs after the migrations: on a fresh database it finds this column and keeps

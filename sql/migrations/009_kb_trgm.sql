@@ -14,7 +14,7 @@ CREATE TABLE IF NOT EXISTS kb_word (
 );
 -- GiST, not GIN: search takes each query word's nearest words (ORDER BY <-> LIMIT), which only GiST
 -- answers from the index; a `%` filter got a sequential scan of the words from the planner.
-CREATE INDEX IF NOT EXISTS idx_kb_word_trgm ON kb_word USING GIST (word gist_trgm_ops);
+CREATE INDEX IF NOT EXISTS idx_kb_word_trgm ON kb_word USING GIST (word {{ext:pg_trgm}}.gist_trgm_ops);
 
 INSERT INTO kb_word (word)
 SELECT DISTINCT l FROM kb_chunk, unnest(tsvector_to_array(tsv)) AS l

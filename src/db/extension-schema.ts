@@ -85,6 +85,20 @@ export function renderExtensionSql(sql: string, refs: readonly ExtensionRef[]): 
   });
 }
 
+/**
+ * An SQL text with every `{{ext:NAME}}` it holds resolved from the catalog. The numbered migrations
+ * use it for the required contrib extensions' operator classes (`{{ext:pg_trgm}}.gin_trgm_ops`): an
+ * operator class named in CREATE INDEX is looked up through the search_path, which need not name the
+ * schema pg_trgm was installed in.
+ */
+export async function renderExtensionPlaceholders(db: Queryable, sql: string): Promise<string> {
+  const names = [...new Set([...sql.matchAll(/\{\{ext:([a-z_][a-z0-9_]*)\}\}/g)].map((m) => m[1]!))];
+  if (names.length === 0) return sql;
+  const refs: ExtensionRef[] = [];
+  for (const name of names) refs.push(await requireExtension(db, name));
+  return renderExtensionSql(sql, refs);
+}
+
 /** The optional extension's SQL file text for a capability variant, with its schema spliced in. */
 export async function renderForExtension(db: Queryable, extension: OptionalExtension, sql: string): Promise<string> {
   if (!sql.includes('{{ext:')) return sql;

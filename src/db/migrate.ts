@@ -11,7 +11,7 @@ import {
   type CapabilityMode,
   type OptionalExtension,
 } from './capabilities.js';
-import { EXTENSION_HOME_SCHEMA, renderForExtension } from './extension-schema.js';
+import { EXTENSION_HOME_SCHEMA, renderExtensionPlaceholders, renderForExtension } from './extension-schema.js';
 import type { Db, Queryable } from './types.js';
 
 /** Serializes migrators across processes (and test schemas) of one database. */
@@ -99,7 +99,9 @@ export async function migrate(db: Db, opts: MigrateOptions = {}): Promise<Migrat
         [m.version, m.name],
       );
       if (r.rowCount === 0) return;
-      await tx.exec(m.sql);
+      // {{ext:pg_trgm}}: the schema the extension lives in. Editing an applied migration this way is
+      // safe: ob_schema_migration records version and name only, and an applied one never runs again.
+      await tx.exec(await renderExtensionPlaceholders(tx, m.sql));
       applied.push(`${String(m.version).padStart(3, '0')}_${m.name}`);
     });
   }

@@ -109,8 +109,7 @@ describe('extension schemas', () => {
     const url = serverUrl(ctx);
     if (!url) return;
     const schema = newSchema();
-    // 1. Core migrations with the plain variants (the numbered migrations name pg_trgm's operator
-    // class unqualified, so public is on the path here as PgDb.open puts it).
+    // 1. Core migrations with the plain variants (public on the path, as PgDb.open puts it).
     const first = await PgDb.open(url, { schema, max: 4 });
     let only: PgDb | undefined;
     try {
@@ -278,9 +277,9 @@ describe('extension schemas', () => {
     let db: PgDb | undefined;
     try {
       const avail = await availableExtensions(admin);
-      // pg_trgm stays out of it: the numbered migrations name its operator classes through the
-      // search_path. AGE always lives in ag_catalog. The others go to the user's schema.
-      const moved = ['btree_gist', 'pgcrypto', 'timescaledb', 'vector'].filter((e) => avail.has(e));
+      // AGE always lives in ag_catalog. The others go to the user's schema, pg_trgm too: the
+      // numbered migrations name its operator classes as {{ext:pg_trgm}}.gin_trgm_ops.
+      const moved = ['pg_trgm', 'btree_gist', 'pgcrypto', 'timescaledb', 'vector'].filter((e) => avail.has(e));
       const setup = await PgDb.open(withDatabase(url, name), { max: 1 });
       try {
         await setup.exec(`CREATE SCHEMA "${USER_EXT_SCHEMA}"`);
@@ -295,6 +294,19 @@ describe('extension schemas', () => {
       for (const ext of moved) assert.equal(homes.get(ext), USER_EXT_SCHEMA, `${ext} stayed where the user put it`);
       for (const ext of OPTIONAL_EXTENSIONS)
         assert.equal(r.capabilities.find((c) => c.name === ext)?.enabled, avail.has(ext), `${ext}: enabled = offered`);
+
+      // The trigram indexes of migrations 001, 006 (dropped again by 009) and 009 use the operator
+      // classes of the quoted schema; without it on the search_path an unqualified name failed.
+      const trgm = await db.query<{ indexname: string; indexdef: string }>(
+        `SELECT indexname, indexdef FROM pg_indexes
+          WHERE schemaname = 'public' AND indexname IN ('idx_logpat_pattern_trgm', 'idx_kb_word_trgm')
+          ORDER BY indexname`,
+      );
+      assert.deepEqual(
+        trgm.rows.map((x) => x.indexname),
+        ['idx_kb_word_trgm', 'idx_logpat_pattern_trgm'],
+      );
+      for (const x of trgm.rows) assert.match(x.indexdef, /"Ext 1"\.g(in|ist)_trgm_ops/, x.indexdef);
 
       const [tenant] = await seedTenants(db, ['user_ext']);
       await writeMetric(db, tenant!.id, T);
