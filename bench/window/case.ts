@@ -22,6 +22,8 @@ export interface WindowCaseArgs {
   /** Per-minute volumes instead of the seed's (memory cases); scale still multiplies them. */
   perMinute?: Partial<Record<'logs' | 'metrics' | 'spans', number>>;
   warmup: boolean;
+  /** false: the jobs run with `discovery.enabled: false` (what attribute discovery costs). */
+  discovery?: boolean;
   /** A migrated PGlite data directory to start from (see writePgliteTemplate). */
   pgliteTemplate?: string;
 }
@@ -48,9 +50,10 @@ async function runCase(a: WindowCaseArgs): Promise<WindowCaseResult> {
   try {
     const [tenant] = await seedTenants(bdb.db, ['bench']);
     const jobs = a.jobs.map((n) => ({ spec: BENCH_JOBS[n], def: BENCH_JOBS[n].make() }));
+    const extra = a.discovery === false ? { discovery: { enabled: false } } : {};
     if (a.warmup) {
       const warm = mockSource(1);
-      for (const j of jobs) await runWindow(bdb.db, j.def, tenant!, jobWindow(j.spec, -1), warm);
+      for (const j of jobs) await runWindow(bdb.db, j.def, tenant!, jobWindow(j.spec, -1), warm, {}, {}, extra);
     }
     const source = new MockSource(
       mockConfigSchema.parse({ kind: 'mock', seed: 1, scale: a.scale, per_minute: a.perMinute ?? {} }),
@@ -65,7 +68,7 @@ async function runCase(a: WindowCaseArgs): Promise<WindowCaseResult> {
     const cpu0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     const results = await Promise.all(
-      jobs.map((j, i) => runWindow(db, j.def, tenant!, jobWindow(j.spec, 0), timed[i]!)),
+      jobs.map((j, i) => runWindow(db, j.def, tenant!, jobWindow(j.spec, 0), timed[i]!, {}, {}, extra)),
     );
     const totalS = seconds(process.hrtime.bigint() - t0);
     const cpu = process.cpuUsage(cpu0);

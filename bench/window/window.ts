@@ -8,6 +8,7 @@
  *   npm run bench -- window [--db pglite,postgres] [--scales 1,10,100] [--jobs oo-logs,...]
  *                           [--memory all|none|100k|1m] [--timeout <s per case>]
  *                           [--budget <s for all cases, default 420>] [--profile <dir>]   (a .cpuprofile per case: npm run bench -- profile <file>)
+ *                           [--discovery on|off]   (off: without attribute discovery, cases named …-nodisc)
  */
 import { runChild } from '../lib/child.js';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -38,6 +39,8 @@ export function windowCases(opts: {
   scales: number[];
   jobs: JobName[];
   memory: (keyof typeof MEMORY_CASES)[];
+  /** false: cases run without attribute discovery, named `…-nodisc`. */
+  discovery?: boolean;
 }): CaseSpec[] {
   const out: CaseSpec[] = [];
   // Order: small scales, the seed's memory case, large scales, the big memory case — so that a run
@@ -74,8 +77,13 @@ export function windowCases(opts: {
       const read = recordsPerWindow(spec, perMin);
       const pad = spec.readPadMs > 0 ? ` incl. ±${spec.readPadMs / 60_000} min pairing margin` : '';
       const note = `${perMin} ${spec.dataset}/min, ${spec.windowMs / 60_000}-min window: ${read} records read${pad}`;
+      const off = opts.discovery === false;
       for (const db of opts.dbs)
-        out.push({ name: `${job}-${scale}x`, args: { jobs: [job], db, scale, warmup: true }, note });
+        out.push({
+          name: `${job}-${scale}x${off ? '-nodisc' : ''}`,
+          args: { jobs: [job], db, scale, warmup: true, ...(off ? { discovery: false } : {}) },
+          note: off ? `${note}; discovery off` : note,
+        });
     }
   }
   for (const m of memory) if (!(memoryDone && m === '100k')) memoryCase(m);
@@ -123,7 +131,9 @@ export function caseMeasurements(c: CaseSpec, r: WindowCaseResult, markedPeakRss
 }
 
 export async function runWindowBench(argv: readonly string[] = []): Promise<Measurement[]> {
-  const flags = parseFlags(argv, ['db', 'scales', 'jobs', 'memory', 'timeout', 'profile', 'budget']);
+  const flags = parseFlags(argv, ['db', 'scales', 'jobs', 'memory', 'timeout', 'profile', 'budget', 'discovery']);
+  const disc = flags.discovery ?? 'on';
+  if (disc !== 'on' && disc !== 'off') throw new Error(`--discovery: on or off (got '${String(disc)}')`);
   const profileDir = typeof flags.profile === 'string' ? flags.profile : undefined;
   const jobs = (listFlag(flags, 'jobs') ?? [...JOB_NAMES]) as JobName[];
   for (const j of jobs)
@@ -136,6 +146,7 @@ export async function runWindowBench(argv: readonly string[] = []): Promise<Meas
     scales: numberListFlag(flags, 'scales', [1, 10, 100]),
     jobs,
     memory,
+    discovery: disc === 'on',
   });
   const timeoutMs = numberFlag(flags, 'timeout', 120) * 1000;
   const budgetMs = numberFlag(flags, 'budget', 420) * 1000;

@@ -26,6 +26,11 @@ export interface CollectorOptions {
   maxValuesPerKey: number;
   maxKeysPerName: number;
   maxSetsPerName: number;
+  /**
+   * A key with more distinct values than this (per name and job window) is left out of the name's
+   * attribute sets. @defaultValue Infinity
+   */
+  maxSetValuesPerKey?: number;
   maxNames: number;
   /** The name of log records (the stream they were read from). @defaultValue 'default' */
   logName?: string;
@@ -40,6 +45,8 @@ export interface Seen {
 export interface KeyEntry extends Seen {
   values: Map<string, Seen>;
   valuesOverflow: number;
+  /** More distinct values than maxSetValuesPerKey: an identifier, left out of sets. */
+  inSets: boolean;
 }
 
 /** A value as the collector holds it: with its key and two random words for the set hash. */
@@ -107,7 +114,7 @@ export class DiscoveryCollector {
 
   constructor(signal: Signal, opts: CollectorOptions) {
     this.signal = signal;
-    this.#o = { logName: 'default', ...opts };
+    this.#o = { logName: 'default', maxSetValuesPerKey: Infinity, ...opts };
     if (!(opts.debounceMs > 0)) throw new RangeError(`debounceMs must be positive (got ${opts.debounceMs})`);
   }
 
@@ -225,7 +232,7 @@ export class DiscoveryCollector {
         e.keysOverflow++;
         return;
       }
-      ke = { first: ts, last: ts, count: 0, values: new Map(), valuesOverflow: 0 };
+      ke = { first: ts, last: ts, count: 0, values: new Map(), valuesOverflow: 0, inSets: true };
       e.keys.set(k, ke);
     }
     seen(ke, ts);
@@ -238,6 +245,10 @@ export class DiscoveryCollector {
       }
       ve = { first: ts, last: ts, count: 0, key: k, ke, value, h1: this.#rand(), h2: this.#rand() };
       ke.values.set(value, ve);
+      if (ke.inSets && ke.values.size > this.#o.maxSetValuesPerKey) {
+        ke.inSets = false;
+        if (e.sets.size > 0) this.#strip(e);
+      }
     }
     seen(ve, ts);
     refs.push(ve);
@@ -261,11 +272,15 @@ export class DiscoveryCollector {
   #set(e: NameEntry, refs: ValueRef[], ts: number): void {
     let a = 0;
     let b = 0;
+    let n = 0;
     for (const r of refs) {
+      if (!r.ke.inSets) continue;
       a = (a + r.h1) | 0;
       b = (b + r.h2) | 0;
+      n++;
     }
-    const key = (a >>> 0) * 2_097_152 + ((b >>> 0) & 0x1fffff);
+    if (n === 0) return;
+    const key = setKey(a, b);
     let se = e.sets.get(key);
     if (se === undefined) {
       if (e.sets.size >= this.#o.maxSetsPerName) {
@@ -273,10 +288,47 @@ export class DiscoveryCollector {
         return;
       }
       const attrs: Record<string, string> = {};
-      for (const k of [...refs].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))) attrs[k.key] = k.value;
+      const kept = refs.filter((r) => r.ke.inSets);
+      for (const k of kept.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))) attrs[k.key] = k.value;
       se = { first: ts, last: ts, count: 0, attrs };
       e.sets.set(key, se);
     }
     seen(se, ts);
   }
+
+  /**
+   * The sets recorded before a key turned out to be an identifier hold its values: drop them and
+   * merge the sets that become equal, at once (the cap counts the merged sets), so a name's sets do
+   * not depend on when in the window its identifiers crossed the limit.
+   */
+  #strip(e: NameEntry): void {
+    const merged = new Map<number, SetEntry>();
+    for (const se of e.sets.values()) {
+      const attrs: Record<string, string> = {};
+      let a = 0;
+      let b = 0;
+      for (const k in se.attrs) {
+        const ref = e.keys.get(k)!.values.get(se.attrs[k]!) as ValueRef;
+        if (!ref.ke.inSets) continue;
+        attrs[k] = ref.value;
+        a = (a + ref.h1) | 0;
+        b = (b + ref.h2) | 0;
+      }
+      if (Object.keys(attrs).length === 0) continue; // only identifiers: nothing co-occurs
+      const key = setKey(a, b);
+      const m = merged.get(key);
+      if (m === undefined) merged.set(key, { ...se, attrs });
+      else {
+        m.first = Math.min(m.first, se.first);
+        m.last = Math.max(m.last, se.last);
+        m.count += se.count;
+      }
+    }
+    e.sets = merged;
+  }
+}
+
+/** Two 32-bit sums → one map key (53 bits kept). */
+function setKey(a: number, b: number): number {
+  return (a >>> 0) * 2_097_152 + ((b >>> 0) & 0x1fffff);
 }

@@ -30,6 +30,12 @@ export const discoveryConfigSchema = z
      * as far as the job's cache follows it (src/discovery/cache.ts); more are counted in sets_overflow.
      */
     max_sets_per_name: z.number().int().min(0).max(100_000).default(200),
+    /**
+     * A key with more distinct values than this for one name in a job window (an identifier: user
+     * ids, client addresses, paths) is left out of that name's attribute sets; its values are still
+     * all recorded. Without it nearly every record was a set of its own.
+     */
+    max_set_values_per_key: z.number().int().min(1).max(1_000_000).default(32),
     /** Distinct (namespace, name) pairs per signal per job window; more are counted, not kept. */
     max_names: z.number().int().min(1).max(1_000_000).default(20_000),
   })

@@ -32,6 +32,7 @@ export function discoveryStage(
     maxValuesPerKey: c.max_values_per_key,
     maxKeysPerName: c.max_keys_per_name,
     maxSetsPerName: c.max_sets_per_name,
+    maxSetValuesPerKey: c.max_set_values_per_key,
     maxNames: c.max_names,
     ...(opts.logName !== undefined ? { logName: opts.logName } : {}),
   });

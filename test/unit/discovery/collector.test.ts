@@ -48,6 +48,44 @@ describe('DiscoveryCollector', () => {
     assert.equal(e.setsOverflow, 1_000_000 - 100);
   });
 
+  it('leaves identifiers out of sets: a key past maxSetValuesPerKey drops out, the earlier sets merge', () => {
+    const c = new DiscoveryCollector('metric', { ...OPTS, maxSetValuesPerKey: 10 });
+    const rare = 777;
+    for (let i = 0; i < 100_000; i++) {
+      c.add(point(i, { region: i === rare ? 'ap-rare-1' : 'eu-west-1', request_id: `r${i}` }));
+    }
+    const e = c.finish().names[0]!;
+    // every value is still recorded; only the sets forget the identifier
+    assert.equal(e.keys.get('request_id')!.values.size, 1000);
+    assert.equal(e.keys.get('request_id')!.inSets, false);
+    assert.equal(e.keys.get('region')!.inSets, true);
+    const sets = [...e.sets.values()].map((s) => [s.attrs, s.count]);
+    assert.deepEqual(sets, [
+      [{ 'host.name': 'node-1', region: 'eu-west-1', 'service.name': 'checkout' }, 99_999],
+      [{ 'host.name': 'node-1', region: 'ap-rare-1', 'service.name': 'checkout' }, 1],
+    ]);
+    assert.equal(e.setsOverflow, 0, 'the rare combination is a set, not overflow');
+  });
+
+  it('sets do not depend on when in the window an identifier crossed the limit', () => {
+    const recs = Array.from({ length: 200 }, (_, i) => point(i, { code: String(i % 3), user: `u${i % 40}` }));
+    const setsOf = (rs: MetricPoint[]) => {
+      const c = new DiscoveryCollector('metric', { ...OPTS, maxSetValuesPerKey: 5 });
+      for (const r of rs) c.add(r);
+      const e = c.finish().names[0]!;
+      return [...e.sets.values()]
+        .map((s) => [JSON.stringify(s.attrs), s.count, s.first, s.last] as const)
+        .sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    };
+    const forward = setsOf(recs);
+    assert.equal(forward.length, 3); // code 0/1/2, user left out
+    assert.deepEqual(
+      forward.map((s) => s[1]),
+      [67, 67, 66],
+    );
+    assert.deepEqual(setsOf([...recs].reverse()), forward);
+  });
+
   it('splits by debounce window on the record time and by namespace and name', () => {
     const c = new DiscoveryCollector('metric', OPTS);
     c.add(point(0, { a: 'x' }));
