@@ -9,8 +9,9 @@ import { JobRegistry } from '../jobs/registry.js';
 import type { RulesJobDefinition } from '../jobs/rules.js';
 import { Runtime } from '../runner/runtime.js';
 import { runServices } from '../runner/services.js';
+import { checkThreads, runOnceThreaded, ThreadPool, type ThreadSpec } from '../runner/threads.js';
 import { parseShard } from '../scheduler/shard.js';
-import { configOption, dbOption, type DbOptions, openContext, printJson } from './context.js';
+import { configOption, dbOption, type DbOptions, openContext, printJson, resolveDbTarget } from './context.js';
 
 interface RunOptions extends DbOptions {
   once?: boolean;
@@ -18,6 +19,7 @@ interface RunOptions extends DbOptions {
   listen?: string;
   grace: string;
   json?: boolean;
+  threads?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -31,12 +33,21 @@ export function registerRun(program: Command): void {
     .option('--listen <host:port>', 'HTTP address (overrides http.listen)')
     .option('--grace <duration>', 'on SIGINT/SIGTERM, how long running windows may still finish', '30s')
     .option('--json', 'with --once: print the summary as JSON')
+    .option(
+      '--threads <n>',
+      'JS threads claiming windows in this process (overrides scheduler.threads; >1 needs a server)',
+    )
     .action(async (opts: RunOptions) => {
       const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
       const grace = durationOption('--grace', opts.grace);
       // Fail fast, before touching the database: every job and config problem, with its path.
-      JobRegistry.create(builtInJobs(), loadConfig(opts.config).config);
+      const loaded = loadConfig(opts.config);
+      JobRegistry.create(builtInJobs(), loaded.config);
+      const dbTarget = resolveDbTarget(opts, loaded);
+      const threads = opts.threads === undefined ? (loaded.config.scheduler.threads ?? 1) : Number(opts.threads);
+      checkThreads(threads, dbTarget, opts.threads === undefined ? 'scheduler.threads' : '--threads');
       const ctx = await openContext(opts);
+      const spec: ThreadSpec = { configPath: ctx.loaded.path, dbTarget, grace, ...(shard ? { shard } : {}) };
       try {
         await ingestConfiguredKb(ctx.db, ctx.loaded.config, ctx.logger);
         const runtime = await Runtime.create({
@@ -49,16 +60,20 @@ export function registerRun(program: Command): void {
         if (runtime.pairs.length === 0) ctx.logger.warn('no enabled job for any tenant of this process: nothing to do');
         if (opts.once) {
           // Ctrl-C: let running windows finish (up to --grace), release the rest, exit 1.
-          const onSignal = () => void runtime.stop(grace);
+          const once =
+            threads > 1
+              ? runOnceThreaded(runtime, threads, spec)
+              : { result: runtime.runOnce(), stop: (g: number) => runtime.stop(g) };
+          const onSignal = () => void once.stop(grace);
           process.once('SIGINT', onSignal);
           process.once('SIGTERM', onSignal);
           let s;
           try {
-            s = await runtime.runOnce();
+            s = await once.result;
           } finally {
             process.off('SIGINT', onSignal);
             process.off('SIGTERM', onSignal);
-            await runtime.stop(grace);
+            await once.stop(grace);
           }
           if (opts.json) printJson(s);
           else
@@ -66,8 +81,10 @@ export function registerRun(program: Command): void {
               `windows: ${s.succeeded} succeeded, ${s.failed} failed attempts retried, ${s.dead} dead, ` +
                 `${s.unfinished} left unfinished` +
                 (s.unfinished > 0 ? ' (open circuit or unmet dependency: see `observebridge status`)' : '') +
+                ('threads' in s ? ` over ${s.threads} threads` : '') +
                 '\n',
             );
+          if ('error' in s && s.error) process.stderr.write(`observebridge: ${s.error}\n`);
           process.exitCode = s.ok ? 0 : 1;
           return;
         }
@@ -76,20 +93,22 @@ export function registerRun(program: Command): void {
           if (service) runtime.addService(service);
         }
         await runtime.start();
+        const pool = threads > 1 ? ThreadPool.start(runtime, threads - 1, spec, { kind: 'serve' }) : undefined;
         const offHup = reloadRulesOnSighup(runtime);
-        const reason = await untilStopRequested(runtime);
+        const reason = await untilStopRequested(runtime, pool);
         offHup();
         ctx.logger.info({ reason, grace_ms: grace }, 'stopping: no new windows; running ones may finish');
-        await runtime.stop(grace);
-        process.exitCode = runtime.runner.fatal ? 1 : 0;
+        await Promise.all([runtime.stop(grace), pool?.stop(grace)]);
+        if (pool?.failure) process.stderr.write(`observebridge: ${pool.failure.message}\n`);
+        process.exitCode = runtime.runner.fatal || pool?.failure ? 1 : 0;
       } finally {
         await ctx.close();
       }
     });
 }
 
-/** Resolves on SIGINT/SIGTERM or a fatal runner error; a second signal exits at once. */
-function untilStopRequested(runtime: Runtime): Promise<string> {
+/** Resolves on SIGINT/SIGTERM, a fatal runner error or a dead thread; a second signal exits at once. */
+function untilStopRequested(runtime: Runtime, pool: ThreadPool | undefined): Promise<string> {
   return new Promise((resolve) => {
     const onSignal = (sig: NodeJS.Signals) => {
       process.once(sig, () => process.exit(130));
@@ -98,6 +117,7 @@ function untilStopRequested(runtime: Runtime): Promise<string> {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     runtime.events.on('runner:fatal', ({ error }) => resolve(`fatal: ${error.message}`));
+    pool?.onFailure((error) => resolve(`fatal: ${error.message}`));
   });
 }
 

@@ -120,6 +120,11 @@ export const configSchema = z
         max_enqueue_per_tick: z.number().int().min(1).max(100_000).optional(),
         lease: duration.optional(),
         workers: z.number().int().min(1).max(256).optional(),
+        /**
+         * `run`: JS threads of one process, each with its own Runtime and pool on the same server
+         * queue (src/runner/threads.ts). Over 1 needs a PostgreSQL server: PGlite is in-process.
+         */
+        threads: z.number().int().min(1).max(64).optional(),
       })
       .strict()
       .default({}),

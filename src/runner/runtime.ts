@@ -42,6 +42,21 @@ export interface RuntimeOptions {
   /** Restrict the runtime to one (job, tenant) and a window range: a backfill. */
   scope?: { job: string; tenant: string; from: number; to: number };
   services?: RuntimeService[];
+  /**
+   * false: start() runs no scheduler (a worker thread: the main thread's scheduler enqueues for the
+   * whole process, and N schedulers would only repeat its statements). @defaultValue true
+   */
+  scheduling?: boolean;
+}
+
+export interface RunOnceOptions {
+  /** Enqueue the due windows first (the scheduler's ticks). @defaultValue true */
+  tick?: boolean;
+  /**
+   * The instant the windows' upper bounds are computed at. Threads of one `run --once` share the
+   * main thread's, so they all drain the same set of windows. @defaultValue now
+   */
+  at?: number;
 }
 
 export interface OnceSummary {
@@ -66,8 +81,13 @@ export class Runtime {
   readonly #sleep: Sleep;
   readonly #sources: SourceResolver;
   readonly #services: RuntimeService[];
+  readonly #scheduling: boolean;
   #started: RuntimeService[] = [];
   #stopping: Promise<void> | undefined;
+  /** Ends runOnce's current wait early (wake()). */
+  #wakeWait: (() => void) | undefined;
+  /** wake() was called since runOnce's last look at the queue (a wake between two waits is kept). */
+  #woken = false;
 
   private constructor(
     readonly config: ParsedConfig,
@@ -85,6 +105,7 @@ export class Runtime {
     this.#sleep = opts.sleep ?? realSleep;
     this.#sources = sources;
     this.#services = opts.services ?? [];
+    this.#scheduling = opts.scheduling ?? true;
     this.scheduler = new Scheduler({
       db,
       clock,
@@ -168,7 +189,7 @@ export class Runtime {
 
   /** Starts the scheduler, the workers and the services; returns once they are up. */
   async start(): Promise<void> {
-    this.scheduler.start();
+    if (this.#scheduling) this.scheduler.start();
     this.runner.start();
     for (const s of this.#services) {
       await s.start();
@@ -189,7 +210,10 @@ export class Runtime {
     this.#stopping ??= (async () => {
       for (const s of this.#started.reverse()) await s.stop().catch(() => undefined);
       await this.scheduler.stop();
-      await this.runner.stop(grace);
+      const stopped = this.runner.stop(grace);
+      // runOnce waiting for another thread's window or a retry sees `stopping` at once.
+      this.#wakeWait?.();
+      await stopped;
       await this.#sources.close();
     })();
     return this.#stopping;
@@ -199,16 +223,17 @@ export class Runtime {
    * `run --once` (and backfill with tick = false): enqueue every window due now, then run until each
    * window in scope succeeded, died, or is blocked. Retries wait for their backoff (through `sleep`).
    */
-  async runOnce({ tick = true } = {}): Promise<OnceSummary> {
-    const startedAt = this.clock.now();
+  async runOnce({ tick = true, at }: RunOnceOptions = {}): Promise<OnceSummary> {
+    const startedAt = at ?? this.clock.now();
     this.runner.setUpperAt(startedAt);
     try {
-      if (tick) while ((await this.scheduler.tick()).enqueued > 0);
+      if (tick) await this.enqueueDue();
       const scope = this.runner.scopes(startedAt);
       let unfinished = 0;
       let recheck = false;
       for (;;) {
         const ended = this.#ended();
+        this.#woken = false;
         await this.runner.drain();
         const now = this.clock.now();
         // A database outage is waited out (see infra-retry), unless the process is being stopped.
@@ -226,7 +251,14 @@ export class Runtime {
           continue;
         }
         recheck = false;
-        await this.#sleep(Math.min(Math.max(10, p.nextAt - now), this.settings.tick));
+        // Another thread of this process ending a window wakes this wait (the window after it of a
+        // sequential pair is claimable now); otherwise it lasts until the next retry or lease end.
+        if (this.#woken) continue;
+        await Promise.race([
+          this.#sleep(Math.min(Math.max(10, p.nextAt - now), this.settings.tick)),
+          new Promise<void>((r) => (this.#wakeWait = r)),
+        ]);
+        this.#wakeWait = undefined;
       }
       const o = this.runner.outcomes;
       return {
@@ -239,6 +271,21 @@ export class Runtime {
     } finally {
       this.runner.setUpperAt(undefined);
     }
+  }
+
+  /** Scheduler ticks until one enqueues nothing: every window due now is in the queue. */
+  async enqueueDue(): Promise<void> {
+    while ((await this.scheduler.tick()).enqueued > 0);
+  }
+
+  /**
+   * Something may have become claimable (another thread ended a window or enqueued some): the idle
+   * claim loop and runOnce's wait look again now instead of after their poll interval.
+   */
+  wake(): void {
+    this.#woken = true;
+    this.runner.wake();
+    this.#wakeWait?.();
   }
 
   /** Runs of this process that ended so far, whatever their outcome. */

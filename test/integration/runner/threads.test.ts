@@ -1,0 +1,245 @@
+/**
+ * `run --threads N`: worker threads of one process on one server queue (src/runner/threads.ts).
+ * The config checks run on every machine; the threads themselves need a PostgreSQL server (PGlite
+ * is one in-process database: N > 1 is rejected there).
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { loadConfig, parseConfig } from '../../../src/config/load.js';
+import { ConfigError } from '../../../src/core/errors.js';
+import { syncTenants } from '../../../src/db/tenants.js';
+import type { Db } from '../../../src/db/types.js';
+import { builtInJobs } from '../../../src/jobs/index.js';
+import { enqueueWindows } from '../../../src/queue/enqueue.js';
+import { Runtime } from '../../../src/runner/runtime.js';
+import { checkThreads, runOnceThreaded, ThreadPool } from '../../../src/runner/threads.js';
+import { runCli } from '../../helpers/child.js';
+import { drivers, openTestDb, type TestDb } from '../../helpers/db.js';
+import { checkRuns, compareRows, summaryRows } from '../../helpers/reliability/checksum.js';
+import { windowsOf } from '../../helpers/reliability/setup.js';
+
+const MIN = 60_000;
+const T0 = Date.parse('2024-03-01T00:00:00Z');
+const JOBS = ['oo-metrics', 'oo-calls', 'oo-logs'];
+
+/** The demo's two mock tenants (configs/demo.yaml: acme seed 42, globex seed 7 with its incident). */
+function demoTenantsConfig(scale: number, extra = ''): string {
+  const disabled = builtInJobs()
+    .map((j) => j.name)
+    .filter((n) => !JOBS.includes(n))
+    .map((n) => `  ${n}: {enabled: false}`)
+    .join('\n');
+  return `
+tenants:
+  - code: acme
+    source: {kind: mock, seed: 42, scale: ${scale}}
+    initial_lookback: {default: 5m}
+  - code: globex
+    source:
+      kind: mock
+      seed: 7
+      scale: ${scale}
+      incident: {dependency: orders-db, latency_factor: 8, error_rate: 0.3}
+    initial_lookback: {default: 5m}
+logging: {level: silent}
+jobs:
+${disabled}
+${extra}`;
+}
+
+describe('threads: configuration', () => {
+  let dir: string;
+  before(() => (dir = mkdtempSync(join(tmpdir(), 'ob-threads-'))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('scheduler.threads is validated with its path', () => {
+    assert.throws(
+      () => parseConfig(demoTenantsConfig(1, 'scheduler: {threads: 0}'), 'x.yaml', {}),
+      (e: unknown) => e instanceof ConfigError && /scheduler\.threads: /.test(e.message),
+    );
+    assert.throws(
+      () => parseConfig(demoTenantsConfig(1, 'scheduler: {threads: 1.5}'), 'x.yaml', {}),
+      /scheduler\.threads: /,
+    );
+    assert.equal(parseConfig(demoTenantsConfig(1, 'scheduler: {threads: 3}'), 'x.yaml', {}).scheduler.threads, 3);
+  });
+
+  it('more than one thread needs a server: PGlite is rejected naming the field', () => {
+    assert.throws(() => checkThreads(2, './.observebridge/db', 'scheduler.threads'), {
+      name: 'ConfigError',
+      message: /^scheduler\.threads: 2 threads need a PostgreSQL server/,
+    });
+    assert.throws(() => checkThreads(0, 'postgres://h/db', '--threads'), {
+      message: /^--threads: must be an integer from 1 to 64/,
+    });
+    assert.throws(() => checkThreads(Number('two'), 'postgres://h/db', '--threads'), {
+      message: /^--threads: must be an integer/,
+    });
+    checkThreads(1, './.observebridge/db', 'scheduler.threads');
+    checkThreads(4, 'postgresql://h/db', '--threads');
+  });
+
+  it('run rejects threads on PGlite before opening the database (exit 2, with the field)', () => {
+    const cfg = join(dir, 'threads.yaml');
+    writeFileSync(cfg, demoTenantsConfig(0.02, 'scheduler: {threads: 2}'));
+    const db = join(dir, 'never');
+    const fromConfig = runCli(['run', '--once', '--config', cfg, '--db', db]);
+    assert.equal(fromConfig.code, 2, fromConfig.stderr);
+    assert.match(fromConfig.stderr, /scheduler\.threads: 2 threads need a PostgreSQL server/);
+    const fromFlag = runCli(['run', '--once', '--threads', '3', '--config', cfg, '--db', db]);
+    assert.equal(fromFlag.code, 2, fromFlag.stderr);
+    assert.match(fromFlag.stderr, /--threads: 3 threads need a PostgreSQL server/);
+    assert.equal(existsSync(db), false, 'the PGlite directory was never created');
+  });
+});
+
+if (!drivers().includes('postgres')) {
+  describe('threads on a server', () => {
+    it('needs a PostgreSQL server', { skip: 'PGlite is single-threaded; set DATABASE_URL to run these' }, () => {});
+  });
+} else {
+  describe('postgres: threads', () => {
+    const url = process.env.DATABASE_URL!;
+    let dir: string;
+    const dbs: TestDb[] = [];
+    before(() => (dir = mkdtempSync(join(tmpdir(), 'ob-threads-pg-'))));
+    after(async () => {
+      for (const t of dbs) await t.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    async function freshDb(): Promise<TestDb> {
+      const t = await openTestDb('postgres');
+      dbs.push(t);
+      return t;
+    }
+
+    function writeConfig(name: string, scale: number): string {
+      const file = join(dir, `${name}.yaml`);
+      writeFileSync(file, demoTenantsConfig(scale));
+      return file;
+    }
+
+    /** Every window of the jobs in [T0, T0 + minutes) for both tenants; returns how many. */
+    async function enqueue(db: Db, cfg: string, jobs: readonly string[], minutes: number): Promise<number> {
+      const config = loadConfig(cfg, {}).config;
+      let n = 0;
+      for (const tenant of await syncTenants(db, config.tenants))
+        for (const job of jobs) {
+          const windows = windowsOf(config, job, T0, T0 + minutes * MIN);
+          await enqueueWindows(db, { job, tenantId: tenant.id, windows, maxAttempts: 5, now: T0 });
+          n += windows.length;
+        }
+      return n;
+    }
+
+    function mainRuntime(db: Db, cfg: string, lease: number): Promise<Runtime> {
+      return Runtime.create({
+        config: loadConfig(cfg, {}).config,
+        db,
+        jobs: builtInJobs({ configPath: cfg }),
+        workerId: 'main',
+        scheduling: false,
+        scheduler: { workers: 2, lease },
+        pollInterval: 50,
+      });
+    }
+
+    it('run --once over 2 threads: the same summary tables as 1 thread, every window success once', async () => {
+      const cfg = writeConfig('equal', 0.05);
+      const one = await freshDb();
+      const two = await freshDb();
+      const queued = await enqueue(one.db, cfg, JOBS, 20);
+      assert.equal(await enqueue(two.db, cfg, JOBS, 20), queued);
+
+      const single = await mainRuntime(one.db, cfg, 10_000);
+      const s1 = await single.runOnce({ tick: false });
+      await single.stop(0);
+      assert.deepEqual([s1.ok, s1.succeeded], [true, queued]);
+
+      const main = await mainRuntime(two.db, cfg, 10_000);
+      const run = runOnceThreaded(
+        main,
+        2,
+        { configPath: cfg, dbTarget: url, schema: two.schema!, grace: 0, scheduler: { workers: 2, lease: 10_000 } },
+        { tick: false },
+      );
+      const s2 = await run.result;
+      await run.stop(0);
+      assert.equal(s2.error, undefined);
+      assert.deepEqual([s2.ok, s2.succeeded, s2.dead, s2.unfinished, s2.threads], [true, queued, 0, 0, 2]);
+      const [m, w] = s2.per_thread;
+      assert.equal(m!.succeeded + w!.succeeded, queued);
+      assert.ok(m!.succeeded > 0 && w!.succeeded > 0, `both threads ran windows: ${JSON.stringify(s2.per_thread)}`);
+
+      const runs = await checkRuns(two.db, JOBS);
+      assert.deepEqual([runs.runs, runs.duplicates, runs.notSuccess], [queued, 0, []]);
+      const reference = await summaryRows(one.db);
+      for (const table of ['metric_1m', 'service_call_5m', 'log_pattern_5m', 'log_pattern', 'dim_resource'])
+        assert.ok((reference[table]?.length ?? 0) > 0, `${table} has rows to compare`);
+      const cmp = compareRows(reference, await summaryRows(two.db));
+      assert.equal(cmp.differences, 0, JSON.stringify(cmp.tables));
+    });
+
+    it('stop releases the leases of every thread and ends the threads', async () => {
+      // Big windows (scale 2: 10,000 log lines a minute) so each thread is inside one when stopped.
+      const cfg = writeConfig('stop', 2);
+      const t = await freshDb();
+      await enqueue(t.db, cfg, ['oo-calls', 'oo-logs'], 30);
+      const main = await mainRuntime(t.db, cfg, 30_000);
+      await main.start();
+      const pool = ThreadPool.start(
+        main,
+        1,
+        { configPath: cfg, dbTarget: url, schema: t.schema!, grace: 0, scheduler: { workers: 2, lease: 30_000 } },
+        { kind: 'serve' },
+      );
+      const lockers = async () =>
+        (
+          await t.db.query<{ locked_by: string }>(
+            "SELECT DISTINCT locked_by FROM etl_job_run WHERE status = 'running' ORDER BY 1",
+          )
+        ).rows.map((r) => r.locked_by);
+      const end = Date.now() + 120_000;
+      let seen: string[];
+      while ((seen = await lockers()).length < 2) {
+        assert.ok(Date.now() < end, `both threads running a window (saw ${JSON.stringify(seen)})`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.ok(seen.includes('main') && seen.some((w) => /:t1:/.test(w)), JSON.stringify(seen));
+      const running = (
+        await t.db.query<{ run_id: number; locked_by: string }>(
+          "SELECT run_id, locked_by FROM etl_job_run WHERE status = 'running'",
+        )
+      ).rows;
+      const released: number[] = [];
+      main.events.on('runner:stopped', (e) => released.push(e.released));
+      const t0 = Date.now();
+      await Promise.all([main.stop(0), pool.stop(0)]);
+      const took = Date.now() - t0;
+      assert.equal(pool.failure, undefined);
+      assert.ok(took < 15_000, `stopped in ${took} ms`);
+      assert.deepEqual(await lockers(), [], 'no window left running');
+      const after = new Map(
+        (
+          await t.db.query<{ run_id: number; status: string; locked_by: string | null }>(
+            'SELECT run_id, status, locked_by FROM etl_job_run WHERE run_id = ANY($1::bigint[])',
+            [running.map((r) => r.run_id)],
+          )
+        ).rows.map((r) => [r.run_id, r]),
+      );
+      // grace 0: a window still running is handed back (queued, unlocked), unless it ended first.
+      const back = (w: (id: string) => boolean) =>
+        running.filter((r) => w(r.locked_by) && after.get(r.run_id)?.status === 'queued').length;
+      for (const r of running) {
+        const a = after.get(r.run_id)!;
+        assert.ok(['queued', 'success'].includes(a.status) && a.locked_by === null, JSON.stringify([r, a]));
+      }
+      assert.ok(back((w) => /:t1:/.test(w)) >= 1, 'the worker thread released its window');
+      assert.ok(back((w) => w === 'main') >= 1 && (released[0] ?? 0) >= 1, 'the main thread released its window');
+    });
+  });
+}
