@@ -59,6 +59,15 @@ interface ValueRef extends Seen {
   h2: number;
 }
 
+/**
+ * A resource's values under one name, counted once per record here and added to the values (and
+ * their keys) in `finish`: a resource carries a dozen attributes, and counting each per record was
+ * most of the collector's time on logs.
+ */
+interface ResourceRefs extends Seen {
+  refs: ValueRef[];
+}
+
 export interface SetEntry extends Seen {
   attrs: Record<string, string>;
 }
@@ -72,7 +81,7 @@ export interface NameEntry extends Seen {
   sets: Map<number, SetEntry>;
   setsOverflow: number;
   /** Resolved (key, value) entries of each resource attrs object seen with this name (shared objects). */
-  resources: Map<Attrs, ValueRef[] | null>;
+  resources: Map<Attrs, ResourceRefs | null>;
 }
 
 export interface DiscoveryOutput {
@@ -90,6 +99,13 @@ interface ResourceSlot {
   ws: number;
   name: string;
   e: NameEntry | undefined;
+}
+
+/** Adds `b`'s occurrences to `a`. */
+function add(a: Seen, b: Seen): void {
+  if (b.first < a.first) a.first = b.first;
+  if (b.last > a.last) a.last = b.last;
+  a.count += b.count;
 }
 
 function seen(e: Seen, ts: number): void {
@@ -164,27 +180,33 @@ export class DiscoveryCollector {
     if (attrs !== undefined) for (const k in attrs) this.#kv(e, k, attrs[k]!, ts, refs);
     if (res !== undefined) {
       // Sources share one attrs object per resource: resolve its entries once per name, then count.
-      let rs = e.resources.get(res);
+      const rs = e.resources.get(res);
       if (rs === undefined) {
         const start = refs.length;
         for (const k in res) this.#kv(e, k, res[k]!, ts, refs);
         // null: a cap turned one of them away; such a resource is resolved per record from then on
-        rs = Object.keys(res).length === refs.length - start ? refs.slice(start) : null;
-        e.resources.set(res, rs);
+        const complete = Object.keys(res).length === refs.length - start;
+        e.resources.set(res, complete ? { refs: refs.slice(start), first: ts, last: ts, count: 0 } : null);
       } else if (rs === null) {
         for (const k in res) this.#kv(e, k, res[k]!, ts, refs);
       } else {
-        for (const v of rs) {
-          seen(v.ke, ts);
-          seen(v, ts);
-          refs.push(v);
-        }
+        seen(rs, ts);
+        for (const v of rs.refs) refs.push(v);
       }
     }
     if (this.#o.maxSetsPerName > 0 && refs.length > 0) this.#set(e, refs, ts);
   }
 
   finish(): DiscoveryOutput {
+    for (const e of this.#entries)
+      for (const rs of e.resources.values()) {
+        if (rs === null || rs.count === 0) continue;
+        for (const v of rs.refs) {
+          add(v, rs);
+          add(v.ke, rs);
+        }
+        rs.count = 0;
+      }
     return { signal: this.signal, names: this.#entries, namesOverflow: this.#namesOverflow, records: this.#records };
   }
 
