@@ -29,7 +29,8 @@ export interface MaintenanceOptions {
 
 /**
  * maintenance (align 1d): per tenant, deletes aggregate rows older than their retention when
- * TimescaleDB is absent (with it, its retention policies do that), in bounded batches, and prunes
+ * TimescaleDB is absent (with it, its retention policies do that, set to the same figures by
+ * syncRetentionPolicies when a runtime starts), in bounded batches, and prunes
  * old etl_job_run rows while keeping every job's last successful window (the scheduler resumes
  * from it). The cut-off is computed from the window's end, so a re-run deletes the same rows.
  */
@@ -87,6 +88,6 @@ async function inBatches(ctx: JobContext, del: (db: Queryable) => Promise<{ rowC
   }
 }
 
-function definedOnly<T extends object>(o: T): Partial<T> {
+export function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -3,9 +3,11 @@ import { randomBytes } from 'node:crypto';
 import type { ParsedConfig } from '../config/schema.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Tenant } from '../core/tenant.js';
+import { syncRetentionPolicies } from '../db/retention-policies.js';
 import { syncTenants } from '../db/tenants.js';
 import type { Db } from '../db/types.js';
 import type { JobDefinition } from '../jobs/job.js';
+import { RETENTION_DEFAULTS, definedOnly } from '../jobs/maintenance.js';
 import { JobRegistry } from '../jobs/registry.js';
 import { silentLogger, type Logger } from '../obs/logger.js';
 import { withInfraRetry } from '../queue/infra-retry.js';
@@ -165,6 +167,14 @@ export class Runtime {
     }
     const clock = opts.clock ?? systemClock;
     const logger = opts.logger ?? silentLogger;
+    // TimescaleDB's retention policies follow the configured retention, as the maintenance job does
+    // without it; before any window runs, so no policy run drops a chunk the config keeps.
+    const { etl_job_run: _runs, ...retention } = { ...RETENTION_DEFAULTS, ...definedOnly(config.retention) };
+    for (const c of await syncRetentionPolicies(db, retention))
+      logger.info(
+        { table: c.table, job: c.jobId, was: c.was, now: c.now },
+        'timescaledb retention policy set to the configured retention',
+      );
     const factory =
       opts.sourceFactory === undefined ? registrySourceFactory(clock, logger) : (opts.sourceFactory ?? undefined);
     const workerId = opts.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;

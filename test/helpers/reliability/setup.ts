@@ -55,6 +55,9 @@ export function relConfig(s: RelSetup): ParsedConfig {
       initial_lookback: { default: s.lookback ?? '5m' },
     })),
     jobs,
+    // The scenarios' windows are in 2024 (T0), older than the seed's retention: with TimescaleDB its
+    // retention policies (which a runtime sets to this) would drop chunks the scenario just wrote.
+    retention: { metric_1m: '3650d', service_call_5m: '3650d', log_pattern_5m: '3650d' },
     logging: { level: 'silent' },
   });
 }
