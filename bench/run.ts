@@ -121,6 +121,10 @@ const BENCHES: Record<string, BenchEntry> = {
     'knowledge base ingest and search on 10,000 chunks, retrieval quality',
     (argv) => [argv],
   ),
+  threads: {
+    describe: 'multi-window backfill in one process, 1 vs 2 worker threads on the server: wall, CPU, speed-up',
+    run: async (argv) => ({ ms: await (await import('./threads/threads.js')).runThreadsBench(argv) }),
+  },
   discovery: {
     describe: 'attribute discovery: records/s on one core, bounded memory, API p95 on 30 days × 3 tenants',
     run: async (argv) => ({
