@@ -16,7 +16,8 @@ import { builtInJobs } from '../../../src/jobs/index.js';
 import { enqueueWindows } from '../../../src/queue/enqueue.js';
 import { Runtime } from '../../../src/runner/runtime.js';
 import { checkThreads, runOnceThreaded, ThreadPool } from '../../../src/runner/threads.js';
-import { runCli } from '../../helpers/child.js';
+import { spawn } from 'node:child_process';
+import { BIN, CHILD_TIMEOUT_MS, runCli } from '../../helpers/child.js';
 import { drivers, openTestDb, type TestDb } from '../../helpers/db.js';
 import { checkRuns, compareRows, summaryRows } from '../../helpers/reliability/checksum.js';
 import { windowsOf } from '../../helpers/reliability/setup.js';
@@ -240,6 +241,55 @@ if (!drivers().includes('postgres')) {
       }
       assert.ok(back((w) => /:t1:/.test(w)) >= 1, 'the worker thread released its window');
       assert.ok(back((w) => w === 'main') >= 1 && (released[0] ?? 0) >= 1, 'the main thread released its window');
+    });
+
+    it('the CLI: run --once --threads 2 counts every thread; run --threads 2 stops on SIGTERM (exit 0)', async () => {
+      const t = await freshDb();
+      const cfg = join(dir, 'cli.yaml');
+      writeFileSync(cfg, demoTenantsConfig(0.02, 'http: {enabled: false}'));
+      // The test's schema through the connection's options, as a deployment may set search_path.
+      const db = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${t.schema},public`)}`;
+      const once = runCli(['run', '--once', '--json', '--threads', '2', '--config', cfg, '--db', db]);
+      assert.equal(once.code, 0, once.stderr);
+      const s = JSON.parse(once.stdout) as {
+        succeeded: number;
+        ok: boolean;
+        threads: number;
+        per_thread: { succeeded: number }[];
+      };
+      assert.deepEqual([s.ok, s.threads, s.per_thread.length], [true, 2, 2]);
+      assert.equal(s.per_thread[0]!.succeeded + s.per_thread[1]!.succeeded, s.succeeded);
+      const done = await t.db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM etl_job_run WHERE status = 'success'",
+      );
+      assert.ok(
+        s.succeeded > 0 && done.rows[0]!.n === s.succeeded,
+        `${s.succeeded} vs ${done.rows[0]!.n} in the queue`,
+      );
+
+      const child = spawn(process.execPath, [BIN, 'run', '--threads', '2', '--config', cfg, '--db', db], {
+        // info: the test waits for the worker thread's 'running' line (the config logs nothing).
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, OBSERVEBRIDGE_LOG_LEVEL: 'info' },
+      });
+      let stderr = '';
+      const running = new Promise<void>((resolve) =>
+        child.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString();
+          if (stderr.includes('worker thread running')) resolve();
+        }),
+      );
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
+      await Promise.race([running, exited]);
+      child.kill('SIGTERM');
+      const code = await exited;
+      clearTimeout(timer);
+      assert.equal(code, 0, stderr);
+      assert.match(stderr, /"reason":"SIGTERM"/);
+      const left = await t.db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM etl_job_run WHERE status = 'running'",
+      );
+      assert.equal(left.rows[0]!.n, 0, 'no lease left behind');
     });
   });
 }
