@@ -17,7 +17,7 @@ import { syncTenants } from '../../src/db/tenants.js';
 import { builtInJobs } from '../../src/jobs/index.js';
 import { enqueueWindows } from '../../src/queue/enqueue.js';
 import { Runtime } from '../../src/runner/runtime.js';
-import { runOnceThreaded } from '../../src/runner/threads.js';
+import { runOnceThreaded, workersPerThread } from '../../src/runner/threads.js';
 import { compareRows, summaryRows, type TableRows } from '../../test/helpers/reliability/checksum.js';
 import { windowsOf } from '../../test/helpers/reliability/setup.js';
 import { numberFlag, numberListFlag, parseFlags } from '../lib/args.js';
@@ -66,7 +66,7 @@ export async function runThreadsBench(argv: readonly string[]): Promise<Measurem
   writeFileSync(cfgPath, config(scale));
   const cfg = loadConfig(cfgPath, {}).config;
   const out: Measurement[] = [];
-  const note = `2 tenants × ${JOBS.join(' + ')}, ${hours} h at scale ${scale}, 4 workers per thread`;
+  const note = `2 tenants × ${JOBS.join(' + ')}, ${hours} h at scale ${scale}, 4 workers per process (shared out among the threads)`;
   let reference: TableRows | undefined;
   let wall1: number | undefined;
   try {
@@ -86,6 +86,7 @@ export async function runThreadsBench(argv: readonly string[]): Promise<Measurem
           jobs: builtInJobs({ configPath: cfgPath }),
           workerId: 'bench-main',
           scheduling: false,
+          scheduler: { workers: workersPerThread(cfg, threads) },
         });
         const cpu0 = process.cpuUsage();
         const m0 = machineCpu();
@@ -93,7 +94,13 @@ export async function runThreadsBench(argv: readonly string[]): Promise<Measurem
         const run = runOnceThreaded(
           runtime,
           threads,
-          { configPath: cfgPath, dbTarget: process.env.DATABASE_URL, schema: b.schema!, grace: 0 },
+          {
+            configPath: cfgPath,
+            dbTarget: process.env.DATABASE_URL,
+            schema: b.schema!,
+            grace: 0,
+            scheduler: { workers: workersPerThread(cfg, threads) },
+          },
           { tick: false },
         );
         const s = await run.result;

@@ -9,7 +9,7 @@ import { JobRegistry } from '../jobs/registry.js';
 import type { RulesJobDefinition } from '../jobs/rules.js';
 import { Runtime } from '../runner/runtime.js';
 import { runServices } from '../runner/services.js';
-import { checkThreads, runOnceThreaded, ThreadPool, type ThreadSpec } from '../runner/threads.js';
+import { checkThreads, runOnceThreaded, ThreadPool, type ThreadSpec, workersPerThread } from '../runner/threads.js';
 import { parseShard } from '../scheduler/shard.js';
 import { configOption, dbOption, type DbOptions, openContext, printJson, resolveDbTarget } from './context.js';
 
@@ -47,7 +47,14 @@ export function registerRun(program: Command): void {
       const threads = opts.threads === undefined ? (loaded.config.scheduler.threads ?? 1) : Number(opts.threads);
       checkThreads(threads, dbTarget, opts.threads === undefined ? 'scheduler.threads' : '--threads');
       const ctx = await openContext(opts);
-      const spec: ThreadSpec = { configPath: ctx.loaded.path, dbTarget, grace, ...(shard ? { shard } : {}) };
+      const scheduler = threads > 1 ? { workers: workersPerThread(loaded.config, threads) } : undefined;
+      const spec: ThreadSpec = {
+        configPath: ctx.loaded.path,
+        dbTarget,
+        grace,
+        ...(shard ? { shard } : {}),
+        ...(scheduler ? { scheduler } : {}),
+      };
       try {
         await ingestConfiguredKb(ctx.db, ctx.loaded.config, ctx.logger);
         const runtime = await Runtime.create({
@@ -56,6 +63,7 @@ export function registerRun(program: Command): void {
           jobs: builtInJobs({ configPath: ctx.loaded.path }),
           logger: ctx.logger,
           ...(shard ? { shard } : {}),
+          ...(scheduler ? { scheduler } : {}),
         });
         if (runtime.pairs.length === 0) ctx.logger.warn('no enabled job for any tenant of this process: nothing to do');
         if (opts.once) {

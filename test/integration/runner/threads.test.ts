@@ -15,7 +15,7 @@ import type { Db } from '../../../src/db/types.js';
 import { builtInJobs } from '../../../src/jobs/index.js';
 import { enqueueWindows } from '../../../src/queue/enqueue.js';
 import { Runtime } from '../../../src/runner/runtime.js';
-import { checkThreads, runOnceThreaded, ThreadPool } from '../../../src/runner/threads.js';
+import { checkThreads, runOnceThreaded, ThreadPool, workersPerThread } from '../../../src/runner/threads.js';
 import { spawn } from 'node:child_process';
 import { BIN, CHILD_TIMEOUT_MS, runCli } from '../../helpers/child.js';
 import { drivers, openTestDb, type TestDb } from '../../helpers/db.js';
@@ -66,6 +66,19 @@ describe('threads: configuration', () => {
       /scheduler\.threads: /,
     );
     assert.equal(parseConfig(demoTenantsConfig(1, 'scheduler: {threads: 3}'), 'x.yaml', {}).scheduler.threads, 3);
+  });
+
+  it('scheduler.workers is the process total, shared out among the threads (at least 1 each)', () => {
+    const cfg = (w: string) => parseConfig(demoTenantsConfig(1, w), 'x.yaml', {});
+    assert.deepEqual(
+      [
+        workersPerThread(cfg(''), 1),
+        workersPerThread(cfg(''), 2),
+        workersPerThread(cfg('scheduler: {workers: 5}'), 2),
+        workersPerThread(cfg('scheduler: {workers: 1}'), 3),
+      ],
+      [4, 2, 3, 1],
+    );
   });
 
   it('more than one thread needs a server: PGlite is rejected naming the field', () => {
