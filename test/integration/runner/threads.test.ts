@@ -96,6 +96,31 @@ describe('threads: configuration', () => {
     checkThreads(4, 'postgresql://h/db', '--threads');
   });
 
+  it('a worker thread that dies fails the run, naming the thread and its error', async () => {
+    const t = await openTestDb('pglite');
+    try {
+      const cfg = join(dir, 'die.yaml');
+      writeFileSync(cfg, demoTenantsConfig(0.02));
+      const main = await Runtime.create({
+        config: loadConfig(cfg, {}).config,
+        db: t.db,
+        jobs: builtInJobs(),
+        workerId: 'main',
+        scheduling: false,
+      });
+      // The thread cannot read its config: it dies before it opens any database.
+      const spec = { configPath: join(dir, 'missing.yaml'), dbTarget: 'postgres://127.0.0.1:1/none', grace: 0 };
+      const run = runOnceThreaded(main, 2, spec, { tick: false });
+      const s = await run.result;
+      await run.stop(0);
+      assert.equal(s.ok, false);
+      assert.match(s.error ?? '', /^worker thread 1 died: thread 1: config: cannot read .*missing\.yaml/);
+      assert.deepEqual(s.per_thread, [{ succeeded: 0, failed: 0, dead: 0 }, null]);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('run rejects threads on PGlite before opening the database (exit 2, with the field)', () => {
     const cfg = join(dir, 'threads.yaml');
     writeFileSync(cfg, demoTenantsConfig(0.02, 'scheduler: {threads: 2}'));
