@@ -9,18 +9,31 @@
  * Librarian call it.
  */
 import { errorMessage } from '../core/errors.js';
+import { renderExtensionPlaceholders } from '../db/extension-schema.js';
 import { sqlFolder } from '../db/sql-file.js';
-import type { Db } from '../db/types.js';
+import type { Db, Queryable } from '../db/types.js';
 import { searchSettings, type SearchSettings } from './config.js';
 import type { Embedder } from './embeddings.js';
 import { vectorLiteral, vectorStore, withStore } from './vector-store.js';
 
 const sql = sqlFolder(new URL('./sql/', import.meta.url));
 
-/** search-trgm.sql with its neighbour lookup for this driver (why two: trgm-neighbours-scan.sql). */
-function trigramSql(db: Db): string {
-  const neighbours = sql(db.kind === 'pglite' ? 'trgm-neighbours-scan.sql' : 'trgm-neighbours-knn.sql');
-  return sql('search-trgm.sql').replace('/*NEIGHBOURS*/', neighbours.replace(/^--.*\n/gm, '').trim());
+/**
+ * search-trgm.sql with its neighbour lookup for this driver (why two: trgm-neighbours-scan.sql) and
+ * pg_trgm's schema spliced in; built once per driver.
+ */
+const trigramStatements = new WeakMap<Db, Promise<string>>();
+
+function trigramSql(db: Db, q: Queryable): Promise<string> {
+  let s = trigramStatements.get(db);
+  if (s === undefined) {
+    const neighbours = sql(db.kind === 'pglite' ? 'trgm-neighbours-scan.sql' : 'trgm-neighbours-knn.sql');
+    const text = sql('search-trgm.sql').replace('/*NEIGHBOURS*/', neighbours.replace(/^--.*\n/gm, '').trim());
+    s = renderExtensionPlaceholders(q, text);
+    s.catch(() => trigramStatements.delete(db)); // a failed lookup is asked again next time
+    trigramStatements.set(db, s);
+  }
+  return s;
 }
 
 export const MAX_QUERY_CHARS = 1000;
@@ -144,7 +157,7 @@ export async function searchKb(db: Db, q: KbQuery, deps: SearchDeps = {}): Promi
     );
     lists.trigram = ids(
       (
-        await tx.query<{ chunk_id: unknown }>(trigramSql(db), [
+        await tx.query<{ chunk_id: unknown }>(await trigramSql(db, tx), [
           ...filters,
           text,
           n,

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import {
   OPTIONAL_EXTENSIONS,
@@ -20,9 +21,13 @@ import type { Db } from '../../../src/db/types.js';
 import { enterWindowWrite } from '../../../src/db/writers/chunk-gate.js';
 import { replaceWindowRows } from '../../../src/db/writers/window-rows.js';
 import { METRIC_COLUMNS } from '../../../src/jobs/oo-metrics.js';
+import { chunkSettings } from '../../../src/kb/config.js';
+import { ingestKb } from '../../../src/kb/ingest.js';
+import { searchKb } from '../../../src/kb/search.js';
 import { vectorLiteral, vectorStore } from '../../../src/kb/vector-store.js';
 import { drivers, openTestDb } from '../../helpers/db.js';
 import { seedTenants } from '../../helpers/job-harness.js';
+import { repoRoot } from '../../helpers/paths.js';
 
 const T = Date.parse('2026-06-10T06:00:00Z');
 const MIN = 60_000;
@@ -348,6 +353,20 @@ describe('extension schemas', () => {
         const dims = await db.query<{ d: number }>('SELECT array_length(embedding, 1) AS d FROM kb_chunk LIMIT 1');
         assert.equal(dims.rows[0]!.d, 1536);
       }
+
+      // kb search's trigram method calls pg_trgm's similarity / <-> through the quoted schema: a
+      // misspelt word ("evictoins") is found by trigram only. (The hand-made doc 1 above goes first:
+      // its id is the one the sequence hands out next.)
+      await db.exec('DELETE FROM kb_chunk; DELETE FROM kb_doc');
+      const ing = await ingestKb(db, [join(repoRoot, 'configs', 'demo', 'runbooks')], {
+        tenantId: null,
+        language: 'english',
+        chunk: chunkSettings({}),
+      });
+      assert.equal(ing.added, 3);
+      const found = await searchKb(db, { text: 'evictoins', limit: 3 });
+      assert.ok(found.hits.length > 0, 'the trigram method answered');
+      assert.match(found.hits[0]!.source ?? '', /redis-cache-evictions\.md$/);
     } finally {
       await db?.close();
       await admin.exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
