@@ -19,6 +19,8 @@ type BaselineRule = Extract<Rule, { kind: 'baseline' }>;
 interface TableSql {
   /** The table alone (t), when no key or filter needs a resource's other fields. */
   table: string;
+  /** The table's bucket length (every bucket starts at a multiple of it). */
+  step: string;
   from: string;
   /** The columns the points' values and order read (the rows carry nothing else, never a sketch). */
   cols: string;
@@ -39,6 +41,7 @@ const ns = (a: string) => `coalesce(${a}.labels->>'k8s.namespace.name', ${a}.lab
 const TABLE_SQL: Partial<Record<RuleTable, TableSql>> = {
   metric_1m: {
     table: 'FROM metric_1m t',
+    step: '1 minute',
     cols: 't.bucket, t.resource_id, t.metric, t.labels_hash, t.avg_val, t.max_val, t.min_val, t.p95_val, t.sum_val, t.count',
     ids: { resource: 't.resource_id' },
     from: 'FROM metric_1m t LEFT JOIN dim_resource r ON r.resource_id = t.resource_id AND r.tenant_id = t.tenant_id',
@@ -62,6 +65,7 @@ const TABLE_SQL: Partial<Record<RuleTable, TableSql>> = {
   },
   service_call_5m: {
     table: 'FROM service_call_5m t',
+    step: '5 minutes',
     cols: 't.bucket, t.src_resource_id, t.dst_resource_id, t.calls, t.errors, t.rps, t.err_rate, t.p50_ms, t.p95_ms',
     ids: { src: 't.src_resource_id', dst: 't.dst_resource_id' },
     from:
@@ -243,6 +247,7 @@ export function historyQuery(rule: BaselineRule, tenantId: number, at: number): 
     .replace('/*COLS*/', () => t.cols)
     .replace('/*FROM*/', () => (joined ? t.from : t.table))
     .replace('/*WHERE*/', () => (where.length > 0 ? where.join(' AND ') : 'true'))
+    .replaceAll('/*STEP*/', () => `interval '${t.step}'`)
     .replace('/*VALUE*/', () => valueSql(rule, t)!)
     .replace('/*OUT*/', () => out.map((e) => e.replace(/^(k\d+|g)$/, 'h.$1')).join(', '))
     .replace('/*JOIN*/', () => joins.join(' '))
