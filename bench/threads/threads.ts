@@ -18,6 +18,7 @@ import { builtInJobs } from '../../src/jobs/index.js';
 import { enqueueWindows } from '../../src/queue/enqueue.js';
 import { Runtime } from '../../src/runner/runtime.js';
 import { runOnceThreaded, workersPerThread } from '../../src/runner/threads.js';
+import { demoTenantsYaml } from '../../test/helpers/demo-tenants.js';
 import { compareRows, summaryRows, type TableRows } from '../../test/helpers/reliability/checksum.js';
 import { windowsOf } from '../../test/helpers/reliability/setup.js';
 import { numberFlag, numberListFlag, parseFlags } from '../lib/args.js';
@@ -27,25 +28,6 @@ import type { Measurement } from '../lib/record.js';
 const MIN = 60_000;
 const T0 = Date.parse('2024-03-01T00:00:00Z');
 const JOBS = ['oo-calls', 'oo-logs'];
-
-function config(scale: number): string {
-  const disabled = builtInJobs()
-    .map((j) => j.name)
-    .filter((n) => !JOBS.includes(n))
-    .map((n) => `  ${n}: {enabled: false}`)
-    .join('\n');
-  return `
-tenants:
-  - code: acme
-    source: {kind: mock, seed: 42, scale: ${scale}}
-  - code: globex
-    source: {kind: mock, seed: 7, scale: ${scale}, incident: {dependency: orders-db, latency_factor: 8, error_rate: 0.3}}
-logging: {level: silent}
-scheduler: {workers: 4}
-jobs:
-${disabled}
-`;
-}
 
 /** Busy and total jiffies of the whole machine (all cores) from /proc/stat. */
 function machineCpu(): { busy: number; total: number } {
@@ -63,7 +45,7 @@ export async function runThreadsBench(argv: readonly string[]): Promise<Measurem
   const counts = numberListFlag(flags, 'threads', [1, 2]);
   const dir = mkdtempSync(join(tmpdir(), 'ob-bench-threads-'));
   const cfgPath = join(dir, 'config.yaml');
-  writeFileSync(cfgPath, config(scale));
+  writeFileSync(cfgPath, demoTenantsYaml(scale, JOBS, 'scheduler: {workers: 4}'));
   const cfg = loadConfig(cfgPath, {}).config;
   const out: Measurement[] = [];
   const note = `2 tenants × ${JOBS.join(' + ')}, ${hours} h at scale ${scale}, 4 workers per process (shared out among the threads)`;

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { isEnabled } from './capabilities.js';
 import { renderForExtension } from './extension-schema.js';
+import { sqlFolder } from './sql-file.js';
 import type { Queryable } from './types.js';
 
-const ALTER_DRIFTED = readFileSync(new URL('./retention-policies.sql', import.meta.url), 'utf8');
+const sql = sqlFolder(new URL('./', import.meta.url));
 
 /** The hypertables with a retention policy (sql/capabilities/timescaledb.sql) and their retention in ms. */
 export type HypertableRetention = Record<'metric_1m' | 'service_call_5m' | 'log_pattern_5m', number>;
@@ -28,7 +28,7 @@ export async function syncRetentionPolicies(db: Queryable, retention: Hypertable
   if (!(await isEnabled(db, 'timescaledb'))) return [];
   const tables = Object.keys(retention) as (keyof HypertableRetention)[];
   const r = await db.query<{ job_id: number; hypertable_name: string; was: string; now: string }>(
-    await renderForExtension(db, 'timescaledb', ALTER_DRIFTED),
+    await renderForExtension(db, 'timescaledb', sql('retention-policies.sql')),
     [tables, tables.map((t) => intervalText(retention[t]))],
   );
   return r.rows.map((x) => ({ table: x.hypertable_name, jobId: x.job_id, was: x.was, now: x.now }));

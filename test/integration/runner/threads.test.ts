@@ -20,36 +20,14 @@ import { spawn } from 'node:child_process';
 import { BIN, CHILD_TIMEOUT_MS, runCli } from '../../helpers/child.js';
 import { drivers, openTestDb, type TestDb } from '../../helpers/db.js';
 import { checkRuns, compareRows, summaryRows } from '../../helpers/reliability/checksum.js';
+import { demoTenantsYaml } from '../../helpers/demo-tenants.js';
 import { windowsOf } from '../../helpers/reliability/setup.js';
 
 const MIN = 60_000;
 const T0 = Date.parse('2024-03-01T00:00:00Z');
 const JOBS = ['oo-metrics', 'oo-calls', 'oo-logs'];
 
-/** The demo's two mock tenants (configs/demo.yaml: acme seed 42, globex seed 7 with its incident). */
-function demoTenantsConfig(scale: number, extra = ''): string {
-  const disabled = builtInJobs()
-    .map((j) => j.name)
-    .filter((n) => !JOBS.includes(n))
-    .map((n) => `  ${n}: {enabled: false}`)
-    .join('\n');
-  return `
-tenants:
-  - code: acme
-    source: {kind: mock, seed: 42, scale: ${scale}}
-    initial_lookback: {default: 5m}
-  - code: globex
-    source:
-      kind: mock
-      seed: 7
-      scale: ${scale}
-      incident: {dependency: orders-db, latency_factor: 8, error_rate: 0.3}
-    initial_lookback: {default: 5m}
-logging: {level: silent}
-jobs:
-${disabled}
-${extra}`;
-}
+const demoTenantsConfig = (scale: number, extra = ''): string => demoTenantsYaml(scale, JOBS, extra);
 
 describe('threads: configuration', () => {
   let dir: string;
